@@ -1,0 +1,9 @@
+"""Network marketing for django-oscar."""
+
+__version__ = "0.1.0"
+
+# The apps a shop adds to INSTALLED_APPS, in this order, before Oscar's own apps.
+MLM_APPS = [
+    "oscar_mlm.apps.mlm_network.apps.MlmNetworkConfig",
+    "oscar_mlm.apps.mlm_dashboard.apps.MlmDashboardConfig",
+]

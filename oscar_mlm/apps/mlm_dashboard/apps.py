@@ -1,0 +1,53 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from oscar.core.application import OscarDashboardConfig
+
+from oscar_mlm.core.loading import get_class
+
+
+class MlmDashboardConfig(OscarDashboardConfig):
+    label = "mlm_dashboard"
+    name = "oscar_mlm.apps.mlm_dashboard"
+    namespace = "mlm_dashboard"
+    verbose_name = _("Network dashboard")
+
+    default_permissions = ["is_staff"]
+
+    # pylint: disable=attribute-defined-outside-init
+    def ready(self):
+        load = lambda name: get_class("mlm_dashboard.views", name)  # noqa: E731
+        self.member_list_view = load("MemberListView")
+        self.member_detail_view = load("MemberDetailView")
+        self.member_create_view = load("MemberCreateView")
+        self.member_reassign_view = load("MemberReassignView")
+        self.member_promote_view = load("MemberPromoteView")
+        self.member_status_view = load("MemberStatusView")
+        self.sponsorchange_list_view = load("SponsorChangeListView")
+
+    def get_urls(self):
+        urls = [
+            path("members/", self.member_list_view.as_view(), name="mlm-member-list"),
+            path("members/add/", self.member_create_view.as_view(), name="mlm-member-create"),
+            path("members/<int:pk>/", self.member_detail_view.as_view(), name="mlm-member-detail"),
+            path(
+                "members/<int:pk>/reassign/",
+                self.member_reassign_view.as_view(),
+                name="mlm-member-reassign",
+            ),
+            path(
+                "members/<int:pk>/promote/",
+                self.member_promote_view.as_view(),
+                name="mlm-member-promote",
+            ),
+            path(
+                "members/<int:pk>/status/",
+                self.member_status_view.as_view(),
+                name="mlm-member-status",
+            ),
+            path(
+                "sponsor-changes/",
+                self.sponsorchange_list_view.as_view(),
+                name="mlm-sponsorchange-list",
+            ),
+        ]
+        return self.post_process_urls(urls)

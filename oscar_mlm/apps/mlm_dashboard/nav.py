@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+# Append to OSCAR_DASHBOARD_NAVIGATION in the shop's settings:
+#     OSCAR_DASHBOARD_NAVIGATION += MLM_DASHBOARD_NAVIGATION
+MLM_DASHBOARD_NAVIGATION = [
+    {
+        "label": _("Network"),
+        "icon": "fas fa-sitemap",
+        "children": [
+            {"label": _("Members"), "url_name": "mlm_dashboard:mlm-member-list"},
+            {"label": _("Add a person"), "url_name": "mlm_dashboard:mlm-member-create"},
+            {"label": _("Sponsor changes"), "url_name": "mlm_dashboard:mlm-sponsorchange-list"},
+        ],
+    },
+]

@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from oscar.core.application import OscarConfig
+
+from oscar_mlm.core.loading import get_class
+
+
+class MlmNetworkConfig(OscarConfig):
+    label = "mlm_network"
+    name = "oscar_mlm.apps.mlm_network"
+    verbose_name = _("Network")
+    namespace = "mlm_network"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    # pylint: disable=attribute-defined-outside-init
+    def ready(self):
+        self.register_view = get_class("mlm_network.views", "SignupView")
+        self.login_view = get_class("mlm_network.views", "LoginSignupView")
+        self.overview_view = get_class("mlm_network.views", "NetworkOverviewView")
+        self.internal_signup_view = get_class("mlm_network.views", "InternalSignupView")
+
+    def get_urls(self):
+        # Mounted at the site root ahead of Oscar's URLs, so our sign-up views
+        # answer Oscar's own "customer:register" and "customer:login" paths.
+        urls = [
+            path("accounts/register/", self.register_view.as_view(), name="mlm-signup"),
+            path("accounts/login/", self.login_view.as_view(), name="mlm-login"),
+            path(
+                "accounts/network/",
+                login_required(self.overview_view.as_view()),
+                name="mlm-network-overview",
+            ),
+            path(
+                "accounts/network/add/",
+                login_required(self.internal_signup_view.as_view()),
+                name="mlm-network-signup",
+            ),
+        ]
+        return self.post_process_urls(urls)

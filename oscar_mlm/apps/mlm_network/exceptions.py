@@ -1,0 +1,65 @@
+"""Domain errors of the sponsor network.
+
+Each carries a translated, user-facing ``message``; forms, API views and
+commands show it as it is.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkError(Exception):
+    default_message = _("The network could not be changed.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class SponsorRequired(NetworkError):
+    default_message = _("A sponsor is required: every person joins through a sponsor.")
+
+
+class SponsorNotFound(NetworkError):
+    default_message = _("No sponsor with this id exists. Please check the sponsor id.")
+
+
+class InactiveSponsor(NetworkError):
+    default_message = _("This sponsor is not active and cannot take on new members.")
+
+
+class InvalidSponsor(NetworkError):
+    default_message = _("Only the company or an active distributor can be a sponsor.")
+
+
+class CycleError(NetworkError):
+    default_message = _(
+        "This move would put the member below their own downline and create a cycle."
+    )
+
+
+class SelfSponsor(CycleError):
+    default_message = _("A member cannot be their own sponsor.")
+
+
+class SameSponsor(NetworkError):
+    default_message = _("The member already has this sponsor.")
+
+
+class InvalidHandle(NetworkError):
+    default_message = _("This storefront handle is not allowed.")
+
+
+class HandleTaken(InvalidHandle):
+    default_message = _("This storefront handle is already taken.")
+
+
+class AlreadyMember(NetworkError):
+    default_message = _("This user is already a member of the network.")
+
+
+class InvalidStatus(NetworkError):
+    default_message = _("The member is not in a state that allows this.")
+
+
+class CompanyMissing(NetworkError):
+    default_message = _("The network has no company root yet. Run 'manage.py mlm_init'.")

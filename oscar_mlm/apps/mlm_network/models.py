@@ -1,0 +1,21 @@
+from oscar.core.loading import is_model_registered
+
+from .abstract_models import AbstractMember, AbstractSponsorChange
+
+__all__ = []
+
+if not is_model_registered("mlm_network", "Member"):
+
+    class Member(AbstractMember):
+        class Meta(AbstractMember.Meta):
+            pass
+
+    __all__.append("Member")
+
+if not is_model_registered("mlm_network", "SponsorChange"):
+
+    class SponsorChange(AbstractSponsorChange):
+        class Meta(AbstractSponsorChange.Meta):
+            pass
+
+    __all__.append("SponsorChange")

@@ -1,0 +1,340 @@
+"""Every state change of the sponsor network.
+
+Each function takes explicit arguments, runs in one transaction, locks what
+it reads and then writes, audits every sponsor change and raises the errors
+of :mod:`.exceptions`. Views, dashboard, API, commands and receivers only
+call these.
+
+Locks: moves (staff reassignment, roll-up) take the network lock, a row lock
+on the company root, so the cycle check sees every committed move and two
+crossing moves cannot both pass. Member rows are then locked in ascending pk
+order. A sign-up only adds a leaf, which cannot close a cycle; it locks its
+sponsor's row so the sponsor cannot be deactivated under it.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from oscar.apps.customer.utils import normalise_email
+from oscar.core.loading import get_model
+
+from oscar_mlm.conf import get_setting
+
+from . import emails, tree
+from .exceptions import (
+    AlreadyMember,
+    CompanyMissing,
+    CycleError,
+    HandleTaken,
+    InactiveSponsor,
+    InvalidHandle,
+    InvalidSponsor,
+    InvalidStatus,
+    NetworkError,
+    SameSponsor,
+    SelfSponsor,
+    SponsorRequired,
+)
+from .validators import normalise_handle, validate_handle
+
+Member = get_model("mlm_network", "Member")
+SponsorChange = get_model("mlm_network", "SponsorChange")
+User = get_user_model()
+
+
+# -- reads used by the writers ---------------------------------------------------------------
+
+
+def get_company():
+    try:
+        return Member.objects.get(kind=Member.COMPANY)
+    except Member.DoesNotExist:
+        raise CompanyMissing() from None
+
+
+def find_sponsor(sponsor_id):
+    """The member a typed sponsor id names (handle or member number), or ``None``."""
+    value = (sponsor_id or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        found = Member.objects.filter(pk=int(value)).exclude(kind=Member.COMPANY).first()
+        if found:
+            return found
+    return Member.objects.filter(handle=normalise_handle(value)).first()
+
+
+def check_sponsor(sponsor):
+    """Raise unless ``sponsor`` may take on a new member now."""
+    if sponsor is None:
+        raise SponsorRequired()
+    if sponsor.kind not in (Member.COMPANY, Member.DISTRIBUTOR):
+        raise InvalidSponsor()
+    if sponsor.status != Member.ACTIVE:
+        raise InactiveSponsor()
+
+
+def suggest_handle(user):
+    """A free handle derived from the user's name or e-mail address."""
+    base = slugify(user.get_full_name() or user.email.split("@")[0])[:40].strip("-")
+    if len(base) < get_setting("OSCAR_MLM_HANDLE_MIN_LENGTH"):
+        base = f"partner-{base}".strip("-")
+    candidate = base
+    while True:
+        try:
+            validate_handle(candidate)
+        except InvalidHandle:
+            pass
+        else:
+            if not Member.objects.filter(handle=candidate).exists():
+                return candidate
+        candidate = f"{base}-{get_random_string(4, 'abcdefghjkmnpqrstuvwxyz23456789')}"
+
+
+def check_handle_free(handle, exclude_pk=None):
+    handle = normalise_handle(handle)
+    validate_handle(handle)
+    taken = Member.objects.filter(handle=handle)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise HandleTaken()
+    return handle
+
+
+# -- locks -----------------------------------------------------------------------------------
+
+
+def _lock_network():
+    try:
+        return Member.objects.select_for_update().get(kind=Member.COMPANY)
+    except Member.DoesNotExist:
+        raise CompanyMissing() from None
+
+
+def _lock(*pks):
+    """Lock the members with these pks in ascending pk order; return {pk: member}."""
+    wanted = sorted(set(pks))
+    locked = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
+    if len(locked) != len(wanted):
+        raise NetworkError(_("A member was removed while the network was being changed."))
+    return locked
+
+
+def _audit(member, old_sponsor, new_sponsor, source, changed_by, reason):
+    return SponsorChange.objects.create(
+        member=member,
+        old_sponsor=old_sponsor,
+        new_sponsor=new_sponsor,
+        source=source,
+        changed_by=changed_by,
+        reason=reason or "",
+    )
+
+
+def _save_new_member(member):
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        if member.handle and Member.objects.filter(handle=member.handle).exists():
+            raise HandleTaken() from None
+        if Member.objects.filter(user_id=member.user_id).exists():
+            raise AlreadyMember() from None
+        raise
+
+
+# -- writers ---------------------------------------------------------------------------------
+
+
+def ensure_company():
+    """Create the company root of the tree if it does not exist yet."""
+    with transaction.atomic():
+        company = Member.objects.filter(kind=Member.COMPANY).first()
+        if company is None:
+            company = Member.objects.create(kind=Member.COMPANY, parent=None)
+        return company
+
+
+def register_member(
+    *,
+    user,
+    sponsor,
+    kind=Member.CUSTOMER,
+    handle=None,
+    source=SponsorChange.SIGNUP,
+    changed_by=None,
+    reason="",
+):
+    """Enter ``user`` into the network below ``sponsor``.
+
+    A distributor without a handle gets one derived from the name.
+    """
+    if sponsor is None:
+        raise SponsorRequired()
+    if kind not in (Member.CUSTOMER, Member.DISTRIBUTOR):
+        raise NetworkError(_("A person joins as a customer or as a distributor."))
+    if kind == Member.CUSTOMER and handle:
+        raise InvalidHandle(_("Only distributors have a storefront handle."))
+    with transaction.atomic():
+        sponsor = _lock(sponsor.pk)[sponsor.pk]
+        check_sponsor(sponsor)
+        if Member.objects.filter(user=user).exists():
+            raise AlreadyMember()
+        now = timezone.now()
+        if kind == Member.DISTRIBUTOR:
+            handle = check_handle_free(handle) if handle else suggest_handle(user)
+        member = Member(
+            user=user,
+            parent=sponsor,
+            kind=kind,
+            handle=handle or None,
+            joined=now,
+            promoted=now if kind == Member.DISTRIBUTOR else None,
+        )
+        _save_new_member(member)
+        _audit(member, None, sponsor, source, changed_by, reason)
+    return member
+
+
+def create_person(
+    *,
+    email,
+    sponsor,
+    first_name="",
+    last_name="",
+    kind=Member.CUSTOMER,
+    handle=None,
+    created_by=None,
+    source=SponsorChange.STAFF,
+    reason="",
+    send_welcome=True,
+):
+    """Create a user without a password plus their member record.
+
+    Used by staff and by distributors entering people (internal sign-up). The
+    person gets an e-mail with a link to set a password, after commit.
+    """
+    email = normalise_email(email or "")
+    if not email:
+        raise NetworkError(_("An e-mail address is required."))
+    with transaction.atomic():
+        if User._default_manager.filter(email__iexact=email).exists():
+            raise NetworkError(_("A user with that email address already exists"))
+        user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+        if "username" in [f.name for f in User._meta.fields]:
+            from oscar.apps.customer.forms import generate_username
+
+            user.username = generate_username()
+        user.set_unusable_password()
+        user.save()
+        member = register_member(
+            user=user,
+            sponsor=sponsor,
+            kind=kind,
+            handle=handle,
+            source=source,
+            changed_by=created_by,
+            reason=reason,
+        )
+        if send_welcome:
+            transaction.on_commit(lambda: emails.send_welcome(member))
+    return member
+
+
+def assign_sponsor(*, member, new_sponsor, changed_by=None, reason="", source=SponsorChange.STAFF):
+    """Move ``member`` (with their whole downline) below ``new_sponsor``; audited."""
+    if new_sponsor is None:
+        raise SponsorRequired()
+    if member.pk == new_sponsor.pk:
+        raise SelfSponsor()
+    with transaction.atomic():
+        _lock_network()
+        locked = _lock(member.pk, new_sponsor.pk)
+        member, new_sponsor = locked[member.pk], locked[new_sponsor.pk]
+        if member.kind == Member.COMPANY:
+            raise NetworkError(_("The company is the root of the network and has no sponsor."))
+        check_sponsor(new_sponsor)
+        if member.parent_id == new_sponsor.pk:
+            raise SameSponsor()
+        if tree.is_below(new_sponsor, member):
+            raise CycleError()
+        return _move(member, new_sponsor, source, changed_by, reason)
+
+
+def _move(member, new_sponsor, source, changed_by, reason):
+    old_sponsor = Member.objects.get(pk=member.parent_id)
+    member.parent = new_sponsor
+    member.save(update_fields=["parent"])
+    return _audit(member, old_sponsor, new_sponsor, source, changed_by, reason)
+
+
+def promote_to_distributor(*, member, handle=None, changed_by=None):
+    """Make a customer a distributor, with a storefront handle."""
+    with transaction.atomic():
+        member = _lock(member.pk)[member.pk]
+        if member.kind != Member.CUSTOMER:
+            raise InvalidStatus(_("Only a customer can be promoted to distributor."))
+        if member.status != Member.ACTIVE:
+            raise InvalidStatus(_("An inactive member cannot be promoted."))
+        member.handle = (
+            check_handle_free(handle, exclude_pk=member.pk) if handle else suggest_handle(member.user)
+        )
+        member.kind = Member.DISTRIBUTOR
+        member.promoted = timezone.now()
+        try:
+            with transaction.atomic():
+                member.save(update_fields=["handle", "kind", "promoted"])
+        except IntegrityError:
+            raise HandleTaken() from None
+    return member
+
+
+def deactivate(*, member, changed_by=None, reason=""):
+    """Deactivate a member; a distributor's first line is handled per settings.
+
+    Returns the sponsor changes of the roll-up (one per moved member).
+    """
+    with transaction.atomic():
+        _lock_network()
+        member = _lock(member.pk)[member.pk]
+        if member.kind == Member.COMPANY:
+            raise InvalidStatus(_("The company cannot be deactivated."))
+        if member.status != Member.ACTIVE:
+            raise InvalidStatus(_("The member is already inactive."))
+        member.status = Member.INACTIVE
+        member.deactivated = timezone.now()
+        member.save(update_fields=["status", "deactivated"])
+        moves = []
+        policy = {
+            Member.DISTRIBUTOR: get_setting("OSCAR_MLM_DEACTIVATION_DISTRIBUTORS"),
+            Member.CUSTOMER: get_setting("OSCAR_MLM_DEACTIVATION_CUSTOMERS"),
+        }
+        new_sponsor = Member.objects.get(pk=member.parent_id)
+        roll_up = [k for k, v in policy.items() if v == "roll_up"]
+        if roll_up:
+            children = Member.objects.select_for_update().filter(parent=member, kind__in=roll_up)
+            why = reason or _("Sponsor %(name)s was deactivated.") % {"name": member.display_name}
+            for child in children.order_by("pk"):
+                moves.append(_move(child, new_sponsor, SponsorChange.ROLL_UP, changed_by, why))
+    return moves
+
+
+def reactivate(*, member, changed_by=None):
+    """Reactivate a member. Members rolled up on deactivation stay where they are."""
+    with transaction.atomic():
+        member = _lock(member.pk)[member.pk]
+        if member.status == Member.ACTIVE:
+            raise InvalidStatus(_("The member is already active."))
+        sponsor = Member.objects.get(pk=member.parent_id)
+        if sponsor.status != Member.ACTIVE:
+            raise InactiveSponsor(
+                _("The sponsor of this member is inactive; reassign the member first.")
+            )
+        member.status = Member.ACTIVE
+        member.deactivated = None
+        member.save(update_fields=["status", "deactivated"])
+    return member

@@ -1,0 +1,142 @@
+"""Tree reads that start at the member, not at the roots.
+
+django-tree-queries' ``descendants()``/``ancestors()`` build their CTE from
+the roots down over the whole table (seconds at a million members). These
+recursive CTEs start at the given member and touch only the rows they
+return, through the index on ``parent_id``. They run on PostgreSQL and SQLite.
+
+Levels are relative: a member's first line is level 1. Every walk stops at
+``MAX_DEPTH`` so even a corrupt table cannot loop forever.
+"""
+
+from django.db import connection
+from oscar.core.loading import get_model
+
+MAX_DEPTH = 10_000
+
+
+def _member_model():
+    return get_model("mlm_network", "Member")
+
+
+def _table():
+    return connection.ops.quote_name(_member_model()._meta.db_table)
+
+
+def _pk(member):
+    return member if isinstance(member, int) else member.pk
+
+
+def _depth(max_depth):
+    return MAX_DEPTH if max_depth is None else max(0, int(max_depth))
+
+
+def downline_cte(member, max_depth=None):
+    """``(sql, params)`` of ``WITH RECURSIVE down(id, level) ...``, no final SELECT."""
+    sql = (
+        "WITH RECURSIVE down(id, level) AS ("
+        f" SELECT id, 1 FROM {_table()} WHERE parent_id = %s"
+        " UNION ALL"
+        f" SELECT m.id, down.level + 1 FROM {_table()} m"
+        " JOIN down ON m.parent_id = down.id WHERE down.level < %s)"
+    )
+    return sql, [_pk(member), _depth(max_depth)]
+
+
+def upline_cte(member, max_depth=None):
+    """``(sql, params)`` of ``WITH RECURSIVE up(id, parent_id, level) ...``."""
+    sql = (
+        "WITH RECURSIVE up(id, parent_id, level) AS ("
+        f" SELECT id, parent_id, 0 FROM {_table()} WHERE id = %s"
+        " UNION ALL"
+        f" SELECT m.id, m.parent_id, up.level + 1 FROM {_table()} m"
+        " JOIN up ON m.id = up.parent_id WHERE up.level < %s)"
+    )
+    return sql, [_pk(member), _depth(max_depth)]
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def upline_ids(member, max_depth=None):
+    """Primary keys above ``member``: its sponsor first, the root last."""
+    cte, params = upline_cte(member, max_depth)
+    return [r[0] for r in _rows(cte + " SELECT id FROM up WHERE level > 0 ORDER BY level", params)]
+
+
+def upline(member, max_depth=None):
+    """Members above ``member``, sponsor first; each has ``.level`` (sponsor = 1)."""
+    ids = upline_ids(member, max_depth)
+    by_pk = _member_model().objects.select_related("user").in_bulk(ids)
+    result = []
+    for level, pk in enumerate(ids, start=1):
+        node = by_pk[pk]
+        node.level = level
+        result.append(node)
+    return result
+
+
+def downline(member, max_depth=None):
+    """A queryset of everyone below ``member`` (down to ``max_depth`` levels).
+
+    Chainable like any queryset (filter, count, paginate); for levels use
+    :func:`downline_with_levels`.
+    """
+    from django.db.models.expressions import RawSQL
+
+    cte, params = downline_cte(member, max_depth)
+    return _member_model().objects.filter(pk__in=RawSQL(cte + " SELECT id FROM down", params))
+
+
+def downline_with_levels(member, max_depth=None, limit=None, offset=0):
+    """Members below ``member`` ordered by level, then pk; each has ``.level``."""
+    cte, params = downline_cte(member, max_depth)
+    sql = cte + " SELECT id, level FROM down ORDER BY level, id"
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params = params + [int(limit), int(offset)]
+    rows = _rows(sql, params)
+    by_pk = _member_model().objects.select_related("user").in_bulk([r[0] for r in rows])
+    result = []
+    for pk, level in rows:
+        node = by_pk[pk]
+        node.level = level
+        result.append(node)
+    return result
+
+
+def level_counts(member, max_depth=None):
+    """``[(level, count), ...]`` of the downline, level 1 first."""
+    cte, params = downline_cte(member, max_depth)
+    return [
+        (level, count)
+        for level, count in _rows(
+            cte + " SELECT level, COUNT(*) FROM down GROUP BY level ORDER BY level", params
+        )
+    ]
+
+
+def downline_size(member, max_depth=None):
+    cte, params = downline_cte(member, max_depth)
+    return _rows(cte + " SELECT COUNT(*) FROM down", params)[0][0]
+
+
+def level_of(member, descendant):
+    """How many levels ``descendant`` sits below ``member``; ``None`` if not below."""
+    target = _pk(member)
+    for level, pk in enumerate(upline_ids(descendant), start=1):
+        if pk == target:
+            return level
+    return None
+
+
+def is_below(candidate, member):
+    """True if ``candidate`` is in ``member``'s downline.
+
+    Walks up from ``candidate`` (a path of tree depth), not down from ``member``
+    (which may be a large branch).
+    """
+    return _pk(member) in upline_ids(candidate)

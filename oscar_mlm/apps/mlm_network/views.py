@@ -1,0 +1,193 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from oscar.core.loading import get_class, get_model
+
+from oscar_mlm.conf import get_setting
+from oscar_mlm.core.loading import get_class as get_mlm_class
+
+from . import services, tree
+from .exceptions import NetworkError
+from .signup import COMPANY_SIGNUP_NONE, company_policy, resolve_signup
+
+AccountRegistrationView = get_class("customer.views", "AccountRegistrationView")
+AccountAuthView = get_class("customer.views", "AccountAuthView")
+SignupForm = get_mlm_class("mlm_network.forms", "SignupForm")
+PersonForm = get_mlm_class("mlm_network.forms", "PersonForm")
+Member = get_model("mlm_network", "Member")
+SponsorChange = get_model("mlm_network", "SponsorChange")
+
+
+class SignupMixin:
+    """Decides whether sign-up is open on this request and with which sponsor."""
+
+    closed_template_name = "oscar_mlm/mlm_network/signup_closed.html"
+
+    @cached_property
+    def signup(self):
+        return resolve_signup(self.request)
+
+    @property
+    def signup_open(self):
+        return self.signup is not None or company_policy() != COMPANY_SIGNUP_NONE
+
+    def render_closed(self, status=200):
+        return TemplateResponse(self.request, self.closed_template_name, {}, status=status)
+
+    def register_or_error(self, form):
+        """Oscar's register_user, turning a network refusal into a form error."""
+        try:
+            return self.register_user(form)
+        except NetworkError as exc:
+            form.add_error("sponsor_id" if "sponsor_id" in form.fields else None, exc.message)
+            return None
+
+
+class SignupView(SignupMixin, AccountRegistrationView):
+    form_class = SignupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated and not self.signup_open:
+            return self.render_closed(status=200 if request.method == "GET" else 403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["signup"] = self.signup
+        return kwargs
+
+    def form_valid(self, form):
+        if self.register_or_error(form) is None:
+            return self.form_invalid(form)
+        return redirect(form.cleaned_data["redirect_url"])
+
+
+class LoginSignupView(SignupMixin, AccountAuthView):
+    """Oscar's login page, whose second form is our sign-up (or a notice when closed)."""
+
+    template_name = "oscar_mlm/mlm_network/login_registration.html"
+    registration_form_class = SignupForm
+
+    def get_registration_form(self, bind_data=False):
+        if not self.signup_open:
+            return None
+        return super().get_registration_form(bind_data)
+
+    def get_registration_form_kwargs(self, bind_data=False):
+        kwargs = super().get_registration_form_kwargs(bind_data)
+        kwargs["signup"] = self.signup
+        return kwargs
+
+    def validate_registration_form(self):
+        if not self.signup_open:
+            return self.render_closed(status=403)
+        form = self.get_registration_form(bind_data=True)
+        if form.is_valid() and self.register_or_error(form) is not None:
+            messages.success(self.request, self.get_registration_success_message(form))
+            return redirect(self.get_registration_success_url(form))
+        return self.render_to_response(self.get_context_data(registration_form=form))
+
+    def get_context_data(self, *args, **kwargs):
+        ctx = super().get_context_data(*args, **kwargs)
+        ctx["signup_open"] = self.signup_open
+        return ctx
+
+
+class MemberRequiredMixin:
+    """The logged-in user's member record as ``self.member``; 404-free for non-members."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.member = Member.objects.filter(user_id=request.user.pk).select_related("parent").first()
+        if self.member is None:
+            return TemplateResponse(
+                request, "oscar_mlm/mlm_network/not_a_member.html", {"active_tab": "network"}
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class NetworkOverviewView(MemberRequiredMixin, generic.TemplateView):
+    template_name = "oscar_mlm/mlm_network/overview.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        member = self.member
+        first_line = member.children.select_related("user").order_by("-joined", "-pk")
+        page = Paginator(first_line, get_setting("OSCAR_MLM_MEMBERS_PER_PAGE")).get_page(
+            self.request.GET.get("page")
+        )
+        counts = tree.level_counts(member) if member.is_distributor else []
+        ctx.update(
+            {
+                "active_tab": "network",
+                "page_title": _("My network"),
+                "member": member,
+                "sponsor": member.parent,
+                "page_obj": page,
+                "first_line": page.object_list,
+                "level_counts": counts,
+                "downline_total": sum(c for _level, c in counts),
+                "can_add": member.is_distributor
+                and member.is_active
+                and bool(get_setting("OSCAR_MLM_INTERNAL_SIGNUP_KINDS")),
+            }
+        )
+        return ctx
+
+
+class InternalSignupView(MemberRequiredMixin, generic.FormView):
+    """A distributor enters a new customer or partner into their own first line."""
+
+    template_name = "oscar_mlm/mlm_network/internal_signup.html"
+    form_class = PersonForm
+
+    def get(self, request, *args, **kwargs):
+        self.check_allowed()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_allowed()
+        return super().post(request, *args, **kwargs)
+
+    def check_allowed(self):
+        kinds = get_setting("OSCAR_MLM_INTERNAL_SIGNUP_KINDS")
+        if not kinds or not self.member.is_distributor or not self.member.is_active:
+            raise PermissionDenied(_("Only active distributors can enter new people."))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["kinds"] = tuple(get_setting("OSCAR_MLM_INTERNAL_SIGNUP_KINDS"))
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"active_tab": "network", "page_title": _("Enter a new person")})
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            person = services.create_person(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                kind=data["kind"],
+                handle=data["handle"] or None,
+                sponsor=self.member,
+                created_by=self.request.user,
+                source=SponsorChange.INTERNAL,
+            )
+        except NetworkError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s is now in your first line and was sent an e-mail to set a password.")
+            % {"name": person.display_name},
+        )
+        return redirect(reverse("mlm_network:mlm-network-overview"))

@@ -1,0 +1,17 @@
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # django-oscar-mlm: our sign-up views answer Oscar's register/login paths,
+    # so they go before Oscar's URLs.
+    path("", apps.get_app_config("mlm_network").urls),
+    path("dashboard/mlm/", apps.get_app_config("mlm_dashboard").urls),
+    path("", include(apps.get_app_config("oscar").urls[0])),
+]
+
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
