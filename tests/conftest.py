@@ -1,0 +1,27 @@
+import pytest
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip PostgreSQL-only tests on other databases, unless they are required."""
+    import os
+
+    on_postgres = os.environ.get("MLM_TEST_DATABASE_URL", "").startswith("postgres")
+    if on_postgres:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run the suite with ./dev.sh test)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def company(db):
+    from oscar_mlm.apps.mlm_network import services
+
+    return services.ensure_company()
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"

@@ -1,0 +1,29 @@
+"""Test settings: the sandbox shop, on SQLite or on PostgreSQL.
+
+``MLM_TEST_DATABASE_URL`` (postgresql://...) switches to PostgreSQL; the
+test command starts a throwaway server and sets it.
+"""
+
+import os
+
+from sandbox.settings import *  # noqa: F403
+from sandbox.settings import database_from_url
+
+if os.environ.get("MLM_TEST_DATABASE_URL"):
+    DATABASES = {"default": database_from_url(os.environ["MLM_TEST_DATABASE_URL"])}
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MLM_TEST_DATABASE_NAME", "test_oscar_mlm")}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "TEST": {"NAME": os.environ.get("MLM_TEST_SQLITE_NAME") or None},
+        }
+    }
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The documented default; tests that need the sponsor-id policy override it.
+OSCAR_MLM_COMPANY_SIGNUP = "none"
+LANGUAGE_CODE = "en"
