@@ -60,7 +60,7 @@ class AbstractMember(TreeNode):
         app_label = "mlm_network"
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        ordering = ["pk"]
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="company") & Q(parent__isnull=True))

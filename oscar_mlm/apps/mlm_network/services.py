@@ -77,9 +77,14 @@ def check_sponsor(sponsor):
         raise InactiveSponsor()
 
 
+# German spelling rules first; slugify would drop "ß" and turn "ü" into "u".
+_TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def suggest_handle(user):
     """A free handle derived from the user's name or e-mail address."""
-    base = slugify(user.get_full_name() or user.email.split("@")[0])[:40].strip("-")
+    source = (user.get_full_name() or user.email.split("@")[0]).lower().translate(_TRANSLITERATE)
+    base = slugify(source)[:40].strip("-")
     if len(base) < get_setting("OSCAR_MLM_HANDLE_MIN_LENGTH"):
         base = f"partner-{base}".strip("-")
     candidate = base

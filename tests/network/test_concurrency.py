@@ -1,0 +1,140 @@
+"""Real concurrent transactions on PostgreSQL (SQLite serialises writers anyway)."""
+
+import random
+import threading
+
+import pytest
+from django.db import connection
+from oscar.core.loading import get_model
+
+from oscar_mlm.apps.mlm_network import services, tree
+from oscar_mlm.apps.mlm_network.exceptions import (
+    CycleError,
+    HandleTaken,
+    InactiveSponsor,
+    NetworkError,
+    SameSponsor,
+)
+from oscar_mlm.test.factories import DistributorFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+Member = get_model("mlm_network", "Member")
+SponsorChange = get_model("mlm_network", "SponsorChange")
+
+
+def run_at_once(*calls):
+    """Run each callable in its own thread and connection, released together."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = ("ok", call())
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            results[i] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert all(r is not None for r in results), "a worker hung"
+    return results
+
+
+def assert_one_tree():
+    rows = dict(Member.objects.values_list("pk", "parent_id"))
+    company = Member.objects.get(kind="company")
+    assert tree.downline_size(company) == len(rows) - 1
+
+
+@pytest.mark.parametrize("attempt", range(10))
+def test_crossing_moves_cannot_create_a_cycle(attempt):
+    company = services.ensure_company()
+    a = DistributorFactory(parent=company)
+    b = DistributorFactory(parent=company)
+    results = run_at_once(
+        lambda: services.assign_sponsor(member=a, new_sponsor=b, reason="1"),
+        lambda: services.assign_sponsor(member=b, new_sponsor=a, reason="2"),
+    )
+    outcomes = sorted(r[0] for r in results)
+    assert outcomes == ["error", "ok"], results
+    error = next(r[1] for r in results if r[0] == "error")
+    assert isinstance(error, CycleError)
+    assert SponsorChange.objects.filter(source="staff").count() == 1
+    assert_one_tree()
+
+
+def test_many_random_concurrent_moves_keep_one_tree():
+    company = services.ensure_company()
+    people = [DistributorFactory(parent=company) for _ in range(12)]
+    rng = random.Random(7)
+
+    def mover(seed):
+        local = random.Random(seed)
+
+        def run():
+            done = 0
+            for _ in range(25):
+                member, target = local.sample(people, 2)
+                try:
+                    services.assign_sponsor(member=member, new_sponsor=target, reason="race")
+                    done += 1
+                except (CycleError, SameSponsor):
+                    pass
+            return done
+
+        return run
+
+    results = run_at_once(*(mover(rng.random()) for _ in range(4)))
+    assert all(kind == "ok" for kind, _ in results), results
+    assert SponsorChange.objects.filter(source="staff").count() == sum(n for _, n in results)
+    assert_one_tree()
+
+
+def test_sign_ups_racing_a_deactivation_never_land_below_an_inactive_sponsor():
+    company = services.ensure_company()
+    anna = DistributorFactory(parent=company)
+    users = [UserFactory() for _ in range(6)]
+    calls = [lambda u=u: services.register_member(user=u, sponsor=anna) for u in users]
+    calls.append(lambda: services.deactivate(member=anna, reason="race"))
+    results = run_at_once(*calls)
+    for kind, value in results[:-1]:
+        assert kind == "ok" or isinstance(value, InactiveSponsor), value
+    assert results[-1][0] == "ok"
+    anna.refresh_from_db()
+    assert anna.status == "inactive"
+    assert not anna.children.exists()  # everyone who got in was rolled up
+    joined = [v for k, v in results[:-1] if k == "ok"]
+    assert all(Member.objects.get(pk=m.pk).parent_id == company.pk for m in joined)
+    assert_one_tree()
+
+
+def test_same_handle_claimed_twice_at_once():
+    company = services.ensure_company()
+    u1, u2 = UserFactory(), UserFactory()
+    results = run_at_once(
+        lambda: services.register_member(user=u1, sponsor=company, kind="distributor", handle="anna"),
+        lambda: services.register_member(user=u2, sponsor=company, kind="distributor", handle="anna"),
+    )
+    assert sorted(k for k, _ in results) == ["error", "ok"]
+    error = next(v for k, v in results if k == "error")
+    assert isinstance(error, HandleTaken)
+    assert Member.objects.filter(handle="anna").count() == 1
+    assert SponsorChange.objects.count() == 1
+
+
+def test_same_user_registered_twice_at_once():
+    company = services.ensure_company()
+    user = UserFactory()
+    results = run_at_once(
+        lambda: services.register_member(user=user, sponsor=company),
+        lambda: services.register_member(user=user, sponsor=company),
+    )
+    assert sorted(k for k, _ in results) == ["error", "ok"]
+    assert isinstance(next(v for k, v in results if k == "error"), NetworkError)
+    assert Member.objects.filter(user=user).count() == 1
