@@ -345,3 +345,15 @@ def test_sponsor_deletion_is_protected(company):
     CustomerFactory(parent=anna)
     with pytest.raises(ProtectedError):
         anna.delete()
+
+
+def test_system_check_reports_bad_policies(settings):
+    from oscar_mlm.apps.mlm_network.checks import check_settings
+
+    assert check_settings(None) == []
+    settings.OSCAR_MLM_COMPANY_SIGNUP = "all"
+    settings.OSCAR_MLM_DEACTIVATION_CUSTOMERS = "drop"
+    settings.OSCAR_MLM_INTERNAL_SIGNUP_KINDS = ("customer", "company")
+    messages = [e.msg for e in check_settings(None)]
+    assert len(messages) == 3
+    assert "OSCAR_MLM_COMPANY_SIGNUP is 'all'" in messages[0]

@@ -15,6 +15,8 @@ class MlmNetworkConfig(OscarConfig):
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
+        from . import checks  # noqa: F401  (registers the settings checks)
+
         self.register_view = get_class("mlm_network.views", "SignupView")
         self.login_view = get_class("mlm_network.views", "LoginSignupView")
         self.overview_view = get_class("mlm_network.views", "NetworkOverviewView")
