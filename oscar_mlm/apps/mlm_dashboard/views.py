@@ -1,10 +1,330 @@
-# Filled in by the dashboard work; placeholder views so URLs resolve.
+"""Staff pages of the sponsor network.
+
+These views only parse input, call :mod:`oscar_mlm.apps.mlm_network.services`
+and turn its ``NetworkError`` into a form error or a message. They never change
+the network themselves, so the dashboard follows the same rules, locks and
+audit as every other path.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
+from oscar.core.loading import get_model
+
+from oscar_mlm.apps.mlm_network import services, tree
+from oscar_mlm.apps.mlm_network.exceptions import (
+    CycleError,
+    InactiveSponsor,
+    InvalidHandle,
+    InvalidSponsor,
+    NetworkError,
+    SameSponsor,
+    SponsorNotFound,
+    SponsorRequired,
+)
+from oscar_mlm.conf import get_setting
+from oscar_mlm.core.loading import get_classes
+
+(
+    MemberCreateForm,
+    MemberSearchForm,
+    SponsorChangeSearchForm,
+    ReassignForm,
+    PromoteForm,
+    DeactivateForm,
+) = get_classes(
+    "mlm_dashboard.forms",
+    [
+        "MemberCreateForm",
+        "MemberSearchForm",
+        "SponsorChangeSearchForm",
+        "ReassignForm",
+        "PromoteForm",
+        "DeactivateForm",
+    ],
+)
+Member = get_model("mlm_network", "Member")
+SponsorChange = get_model("mlm_network", "SponsorChange")
+
+# Refusals that concern the sponsor are shown at the sponsor field; others above the form.
+SPONSOR_ERRORS = (
+    SponsorRequired,
+    SponsorNotFound,
+    InactiveSponsor,
+    InvalidSponsor,
+    CycleError,  # includes SelfSponsor
+    SameSponsor,
+)
+
+# The member page shows only the newest changes; the audit page has them all.
+HISTORY_ON_MEMBER_PAGE = 10
+
+# Larger numbers cannot be a member number and would overflow the database integer.
+MAX_MEMBER_NUMBER_DIGITS = 18
 
 
-class _Todo(generic.TemplateView):
-    template_name = "oscar/dashboard/index.html"
+def add_network_error(form, exc):
+    field = None
+    if isinstance(exc, SPONSOR_ERRORS) and "sponsor_id" in form.fields:
+        field = "sponsor_id"
+    elif isinstance(exc, InvalidHandle) and "handle" in form.fields:
+        field = "handle"
+    form.add_error(field, exc.message)
 
 
-MemberListView = MemberDetailView = MemberCreateView = MemberReassignView = _Todo
-MemberPromoteView = MemberStatusView = SponsorChangeListView = _Todo
+def members_per_page():
+    return get_setting("OSCAR_MLM_MEMBERS_PER_PAGE")
+
+
+def member_url(member):
+    return reverse("mlm_dashboard:mlm-member-detail", kwargs={"pk": member.pk})
+
+
+def search_members(queryset, q="", kind="", status=""):
+    """Every word of ``q`` must match a name, the e-mail, the handle or the member number."""
+    for term in q.split():
+        match = (
+            Q(user__email__icontains=term)
+            | Q(user__first_name__icontains=term)
+            | Q(user__last_name__icontains=term)
+            | Q(handle__icontains=term)
+        )
+        number = term.lstrip("#")
+        if number.isdigit() and len(number) <= MAX_MEMBER_NUMBER_DIGITS:
+            match |= Q(pk=int(number))
+        queryset = queryset.filter(match)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+class MemberListView(generic.ListView):
+    template_name = "oscar_mlm/mlm_dashboard/member_list.html"
+    context_object_name = "members"
+
+    def get_paginate_by(self, queryset):
+        return members_per_page()
+
+    def get_queryset(self):
+        self.form = MemberSearchForm(self.request.GET)
+        queryset = Member.objects.select_related("user", "parent", "parent__user").order_by(
+            "-joined", "-pk"
+        )
+        if not self.form.is_valid():
+            return queryset.none()
+        return search_members(queryset, **self.form.cleaned_data)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["form"] = self.form
+        return ctx
+
+
+class MemberMixin:
+    """Loads the member of the URL as ``self.member``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.member = get_object_or_404(
+            Member.objects.select_related("user", "parent", "parent__user"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["member"] = self.member
+        return ctx
+
+    def get_success_url(self):
+        return member_url(self.member)
+
+
+class MemberDetailView(MemberMixin, generic.TemplateView):
+    template_name = "oscar_mlm/mlm_dashboard/member_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        member = self.member
+        first_line = member.children.select_related("user").order_by("-joined", "-pk")
+        page = Paginator(first_line, members_per_page()).get_page(self.request.GET.get("page"))
+        counts = tree.level_counts(member)
+        history = (
+            SponsorChange.objects.filter(member=member)
+            .select_related("old_sponsor__user", "new_sponsor__user", "changed_by")
+            .order_by("-created", "-pk")
+        )
+        ctx.update(
+            {
+                "upline": tree.upline(member),
+                "first_line": page.object_list,
+                "paginator": page.paginator,
+                "page_obj": page,
+                "level_counts": counts,
+                "downline_total": sum(count for _level, count in counts),
+                "history": history[:HISTORY_ON_MEMBER_PAGE],
+                "history_total": history.count(),
+                "reassign_form": ReassignForm() if not member.is_company else None,
+                "promote_form": PromoteForm() if member.is_customer and member.is_active else None,
+                "deactivate_form": (
+                    DeactivateForm() if member.is_active and not member.is_company else None
+                ),
+                "can_reactivate": not member.is_active,
+            }
+        )
+        return ctx
+
+
+class MemberCreateView(generic.FormView):
+    template_name = "oscar_mlm/mlm_dashboard/member_form.html"
+    form_class = MemberCreateForm
+
+    def get_initial(self):
+        # "Add a person below" on the member page passes the sponsor along.
+        return {"sponsor_id": self.request.GET.get("sponsor", "")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            member = services.create_person(
+                email=data["email"],
+                sponsor=data["sponsor_id"],
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                kind=data["kind"],
+                handle=data.get("handle") or None,
+                created_by=self.request.user,
+                source=SponsorChange.STAFF,
+            )
+        except NetworkError as exc:
+            add_network_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(member)s was added below %(sponsor)s.")
+            % {"member": member.display_name, "sponsor": member.parent.display_name},
+        )
+        return redirect(member_url(member))
+
+
+class MemberActionView(MemberMixin, generic.FormView):
+    """A form on one member whose valid input goes to a service call.
+
+    ``perform(form)`` calls the service and returns the success message; a
+    ``NetworkError`` becomes a form error and nothing changes.
+    """
+
+    def form_valid(self, form):
+        try:
+            message = self.perform(form)
+        except NetworkError as exc:
+            add_network_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def perform(self, form):
+        raise NotImplementedError
+
+
+class MemberReassignView(MemberActionView):
+    template_name = "oscar_mlm/mlm_dashboard/member_reassign.html"
+    form_class = ReassignForm
+
+    def perform(self, form):
+        change = services.assign_sponsor(
+            member=self.member,
+            new_sponsor=form.cleaned_data["sponsor_id"],
+            changed_by=self.request.user,
+            reason=form.cleaned_data["reason"],
+            source=SponsorChange.STAFF,
+        )
+        return _("%(member)s now has the sponsor %(sponsor)s.") % {
+            "member": self.member.display_name,
+            "sponsor": change.new_sponsor.display_name,
+        }
+
+
+class MemberPromoteView(MemberActionView):
+    template_name = "oscar_mlm/mlm_dashboard/member_promote.html"
+    form_class = PromoteForm
+
+    def perform(self, form):
+        member = services.promote_to_distributor(
+            member=self.member, handle=form.cleaned_data["handle"], changed_by=self.request.user
+        )
+        return _("%(member)s is now a distributor with the storefront handle %(handle)s.") % {
+            "member": member.display_name,
+            "handle": member.handle,
+        }
+
+
+class MemberStatusView(MemberActionView):
+    """Deactivate (a form with the reason) or reactivate (a button) a member."""
+
+    template_name = "oscar_mlm/mlm_dashboard/member_status.html"
+    form_class = DeactivateForm
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "reactivate":
+            return self.reactivate()
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        moves = services.deactivate(
+            member=self.member, changed_by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        if not moves:
+            return _("%(member)s was deactivated.") % {"member": self.member.display_name}
+        return ngettext(
+            "%(member)s was deactivated. %(count)s member was moved to %(sponsor)s.",
+            "%(member)s was deactivated. %(count)s members were moved to %(sponsor)s.",
+            len(moves),
+        ) % {
+            "member": self.member.display_name,
+            "count": len(moves),
+            "sponsor": moves[0].new_sponsor.display_name,
+        }
+
+    def reactivate(self):
+        try:
+            services.reactivate(member=self.member, changed_by=self.request.user)
+        except NetworkError as exc:
+            messages.error(self.request, exc.message)
+        else:
+            messages.success(
+                self.request,
+                _("%(member)s is active again.") % {"member": self.member.display_name},
+            )
+        return redirect(self.get_success_url())
+
+
+class SponsorChangeListView(generic.ListView):
+    template_name = "oscar_mlm/mlm_dashboard/sponsorchange_list.html"
+    context_object_name = "changes"
+
+    def get_paginate_by(self, queryset):
+        return members_per_page()
+
+    def get_queryset(self):
+        self.form = SponsorChangeSearchForm(self.request.GET)
+        queryset = SponsorChange.objects.select_related(
+            "member__user", "old_sponsor__user", "new_sponsor__user", "changed_by"
+        ).order_by("-created", "-pk")
+        if not self.form.is_valid():
+            return queryset.none()
+        if self.form.cleaned_data["source"]:
+            queryset = queryset.filter(source=self.form.cleaned_data["source"])
+        if self.form.cleaned_data["member"]:
+            queryset = queryset.filter(member_id=self.form.cleaned_data["member"])
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["form"] = self.form
+        return ctx
