@@ -11,7 +11,9 @@ from sandbox.settings import database_from_url
 
 if os.environ.get("MLM_TEST_DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["MLM_TEST_DATABASE_URL"])}
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MLM_TEST_DATABASE_NAME", "test_oscar_mlm")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("MLM_TEST_DATABASE_NAME", "test_oscar_mlm")
+    }
 else:
     DATABASES = {
         "default": {

@@ -141,3 +141,21 @@ def test_company_page_has_no_upline_and_no_reassign(staff_client, network):
 
 def test_unknown_member_is_404(staff_client, network):
     assert staff_client.get(url("mlm-member-detail", pk=999999)).status_code == 404
+
+
+def test_company_page_shows_totals_per_kind_not_a_whole_tree_walk(staff_client, network):
+    response = staff_client.get(url("mlm-member-detail", pk=network.company.pk))
+    content = response.content.decode()
+    assert response.context["level_counts"] == []
+    assert 'id="kind-totals"' in content and 'id="level-counts"' not in content
+    from oscar_mlm.apps.mlm_network import tree
+
+    totals = dict(response.context["kind_totals"])
+    assert sum(totals.values()) == tree.downline_size(network.company)
+
+
+def test_member_page_shows_status_history(staff_client, network, staff):
+    services.deactivate(member=network.dora, changed_by=staff, reason="left the business")
+    content = staff_client.get(url("mlm-member-detail", pk=network.dora.pk)).content.decode()
+    history = content[content.index('id="status-history"') :]
+    assert "Deactivated" in history and "left the business" in history

@@ -118,8 +118,12 @@ def test_same_handle_claimed_twice_at_once():
     company = services.ensure_company()
     u1, u2 = UserFactory(), UserFactory()
     results = run_at_once(
-        lambda: services.register_member(user=u1, sponsor=company, kind="distributor", handle="anna"),
-        lambda: services.register_member(user=u2, sponsor=company, kind="distributor", handle="anna"),
+        lambda: services.register_member(
+            user=u1, sponsor=company, kind="distributor", handle="anna"
+        ),
+        lambda: services.register_member(
+            user=u2, sponsor=company, kind="distributor", handle="anna"
+        ),
     )
     assert sorted(k for k, _ in results) == ["error", "ok"]
     error = next(v for k, v in results if k == "error")

@@ -24,7 +24,7 @@ def test_overview_shows_sponsor_id_first_line_and_levels(client, anna):
     client.force_login(anna.user)
     response = client.get(OVERVIEW)
     html = response.content.decode()
-    assert '<code>anna</code>' in html
+    assert "<code>anna</code>" in html
     assert "Ben B" in html
     assert list(response.context["level_counts"]) == [(1, 1), (2, 1)]
     assert 'id="mlm-add-person"' in html
@@ -43,10 +43,14 @@ def test_user_without_member_is_told(client, company):
     assert "not part of the network" in response.content.decode()
 
 
-def test_distributor_enters_customer_into_first_line(client, anna, django_capture_on_commit_callbacks):
+def test_distributor_enters_customer_into_first_line(
+    client, anna, django_capture_on_commit_callbacks
+):
     client.force_login(anna.user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(ADD, {"email": "new@example.com", "first_name": "Nia", "kind": "customer"})
+        response = client.post(
+            ADD, {"email": "new@example.com", "first_name": "Nia", "kind": "customer"}
+        )
     assert response.status_code == 302
     member = Member.objects.get(user__email="new@example.com")
     assert (member.parent, member.kind) == (anna, "customer")
@@ -87,7 +91,11 @@ def test_bad_input_is_refused_and_nothing_changes(client, anna, data, field):
 
 @pytest.mark.parametrize("who", ["customer", "inactive"])
 def test_only_active_distributors_may_enter_people(client, anna, who):
-    member = CustomerFactory(parent=anna) if who == "customer" else DistributorFactory(parent=anna, status="inactive")
+    member = (
+        CustomerFactory(parent=anna)
+        if who == "customer"
+        else DistributorFactory(parent=anna, status="inactive")
+    )
     client.force_login(member.user)
     assert client.get(ADD).status_code == 403
     assert client.post(ADD, {"email": "x@example.com", "kind": "customer"}).status_code == 403

@@ -41,7 +41,11 @@ def assert_one_tree(company):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(moves=st.lists(st.tuples(st.integers(0, SIZE - 1), st.integers(0, SIZE)), min_size=MOVES, max_size=MOVES))
+@given(
+    moves=st.lists(
+        st.tuples(st.integers(0, SIZE - 1), st.integers(0, SIZE)), min_size=MOVES, max_size=MOVES
+    )
+)
 def test_random_moves_keep_one_tree(company, moves):
     with transaction.atomic():
         people = []

@@ -8,6 +8,7 @@ from oscar_mlm.apps.mlm_network.exceptions import (
     AlreadyMember,
     CompanyMissing,
     CycleError,
+    EmailTaken,
     HandleTaken,
     InactiveSponsor,
     InvalidHandle,
@@ -29,7 +30,9 @@ def snapshot():
     """What a refused change must leave untouched."""
     return (
         User.objects.count(),
-        list(Member.objects.order_by("pk").values_list("pk", "parent_id", "kind", "status", "handle")),
+        list(
+            Member.objects.order_by("pk").values_list("pk", "parent_id", "kind", "status", "handle")
+        ),
         SponsorChange.objects.count(),
     )
 
@@ -100,9 +103,7 @@ def test_register_refuses_bad_handle_and_changes_nothing(company, handle, error)
     user = UserFactory()
     before = snapshot()
     with pytest.raises(error):
-        services.register_member(
-            user=user, sponsor=company, kind=Member.DISTRIBUTOR, handle=handle
-        )
+        services.register_member(user=user, sponsor=company, kind=Member.DISTRIBUTOR, handle=handle)
     assert snapshot() == before
 
 
@@ -138,11 +139,16 @@ def test_ensure_company_is_idempotent(db):
 # -- create_person (staff and internal sign-up) ---------------------------------------------
 
 
-def test_create_person_sends_set_password_mail_after_commit(company, django_capture_on_commit_callbacks):
+def test_create_person_sends_set_password_mail_after_commit(
+    company, django_capture_on_commit_callbacks
+):
     anna = DistributorFactory(parent=company)
     with django_capture_on_commit_callbacks(execute=True):
         person = services.create_person(
-            email="New.Person@Example.COM", first_name="New", sponsor=anna, created_by=anna.user,
+            email="New.Person@Example.COM",
+            first_name="New",
+            sponsor=anna,
+            created_by=anna.user,
             source=SponsorChange.INTERNAL,
         )
     assert person.user.email == "New.Person@example.com"
@@ -165,7 +171,7 @@ def test_create_person_refusal_leaves_no_user(company):
 def test_create_person_refuses_duplicate_email(company):
     UserFactory(email="dup@example.com")
     before = snapshot()
-    with pytest.raises(NetworkError):
+    with pytest.raises(EmailTaken):
         services.create_person(email="DUP@example.com", sponsor=company)
     assert snapshot() == before
 
@@ -188,8 +194,18 @@ def test_assign_moves_whole_branch_and_audits(company):
     ben.refresh_from_db()
     assert ben.parent == dora
     assert [m.pk for m in tree.upline(carl)] == [ben.pk, dora.pk, company.pk]
-    assert (change.old_sponsor, change.new_sponsor, change.changed_by, change.reason, change.source) == (
-        anna, dora, staff, "asked", "staff",
+    assert (
+        change.old_sponsor,
+        change.new_sponsor,
+        change.changed_by,
+        change.reason,
+        change.source,
+    ) == (
+        anna,
+        dora,
+        staff,
+        "asked",
+        "staff",
     )
 
 
@@ -271,7 +287,9 @@ def test_deactivate_rolls_first_line_up_to_sponsor(company):
     staff = UserFactory(is_staff=True)
     moves = services.deactivate(member=ben, changed_by=staff, reason="left the business")
     assert sorted(m.member_id for m in moves) == sorted([c1.pk, c2.pk, d1.pk])
-    assert all(m.source == "roll_up" and m.old_sponsor == ben and m.new_sponsor == anna for m in moves)
+    assert all(
+        m.source == "roll_up" and m.old_sponsor == ben and m.new_sponsor == anna for m in moves
+    )
     assert all(m.changed_by == staff for m in moves)
     assert set(anna.children.values_list("pk", flat=True)) == {ben.pk, c1.pk, c2.pk, d1.pk}
     assert deep.__class__.objects.get(pk=deep.pk).parent_id == d1.pk  # only the first line moves
@@ -357,3 +375,34 @@ def test_system_check_reports_bad_policies(settings):
     messages = [e.msg for e in check_settings(None)]
     assert len(messages) == 3
     assert "OSCAR_MLM_COMPANY_SIGNUP is 'all'" in messages[0]
+
+
+def test_promotion_and_status_changes_are_audited(company):
+    StatusChange = get_model("mlm_network", "StatusChange")
+    staff = UserFactory(is_staff=True)
+    dora = CustomerFactory(parent=company)
+    services.promote_to_distributor(member=dora, changed_by=staff, reason="qualified")
+    services.deactivate(member=dora, changed_by=staff, reason="left")
+    services.reactivate(member=dora, changed_by=staff, reason="came back")
+    rows = list(
+        StatusChange.objects.filter(member=dora)
+        .order_by("pk")
+        .values_list("event", "changed_by", "reason")
+    )
+    assert rows == [
+        ("promoted", staff.pk, "qualified"),
+        ("deactivated", staff.pk, "left"),
+        ("reactivated", staff.pk, "came back"),
+    ]
+    row = StatusChange.objects.first()
+    with pytest.raises(TypeError):
+        row.delete()
+    with pytest.raises(TypeError):
+        StatusChange.objects.update(reason="x")
+
+
+def test_refused_status_change_writes_no_audit(company):
+    StatusChange = get_model("mlm_network", "StatusChange")
+    with pytest.raises(InvalidStatus):
+        services.deactivate(member=company)
+    assert not StatusChange.objects.exists()

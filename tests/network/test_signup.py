@@ -15,7 +15,11 @@ LOGIN = "/accounts/login/"
 
 
 def form_data(**extra):
-    data = {"email": "new@example.com", "password1": "a-Long-pass-123", "password2": "a-Long-pass-123"}
+    data = {
+        "email": "new@example.com",
+        "password1": "a-Long-pass-123",
+        "password2": "a-Long-pass-123",
+    }
     data.update(extra)
     return data
 
@@ -54,7 +58,10 @@ def test_policy_none_login_page_has_no_registration_form(client, anna):
     response = client.get(LOGIN)
     assert b'id="signup-closed"' in response.content
     assert b'id="register_form"' not in response.content
-    response = client.post(LOGIN, {"registration_submit": "1", **{f"registration-{k}": v for k, v in form_data().items()}})
+    response = client.post(
+        LOGIN,
+        {"registration_submit": "1", **{f"registration-{k}": v for k, v in form_data().items()}},
+    )
     assert response.status_code == 403
     assert not User.objects.filter(email="new@example.com").exists()
 
@@ -81,7 +88,9 @@ def test_sponsor_id_form_requires_sponsor(client, anna, sponsor_id_policy):
         ("customer", "Only the company or an active distributor"),
     ],
 )
-def test_bad_sponsor_id_gives_clear_error_and_no_user(client, anna, sponsor_id_policy, sponsor_id, message):
+def test_bad_sponsor_id_gives_clear_error_and_no_user(
+    client, anna, sponsor_id_policy, sponsor_id, message
+):
     DistributorFactory(parent=anna, handle="inactive", status="inactive")
     customer = CustomerFactory(parent=anna)
     if sponsor_id == "customer":
@@ -94,7 +103,9 @@ def test_bad_sponsor_id_gives_clear_error_and_no_user(client, anna, sponsor_id_p
 
 
 @pytest.mark.parametrize("typed", ["anna", "ANNA ", "by-number"])
-def test_sign_up_with_sponsor_id_places_customer_below_sponsor(client, anna, sponsor_id_policy, typed):
+def test_sign_up_with_sponsor_id_places_customer_below_sponsor(
+    client, anna, sponsor_id_policy, typed
+):
     typed = str(anna.pk) if typed == "by-number" else typed
     response = client.post(REGISTER, form_data(sponsor_id=typed))
     assert response.status_code == 302
@@ -116,7 +127,9 @@ def test_login_page_registration_with_sponsor_id(client, anna, sponsor_id_policy
     assert Member.objects.get(user__email="new@example.com").parent == anna
 
 
-def test_sign_up_fails_cleanly_when_sponsor_deactivated_meanwhile(client, anna, sponsor_id_policy, monkeypatch):
+def test_sign_up_fails_cleanly_when_sponsor_deactivated_meanwhile(
+    client, anna, sponsor_id_policy, monkeypatch
+):
     """The sponsor passes the form check but is inactive when the member is saved."""
     from oscar_mlm.apps.mlm_network import forms
 

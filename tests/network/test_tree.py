@@ -40,7 +40,9 @@ def test_downline_levels_and_depth_limit(network):
         key=lambda r: (r[1], r[0]),
     )
     assert set(tree.downline(n["anna"], max_depth=1).values_list("pk", flat=True)) == {
-        n["ben"].pk, n["a1"].pk, n["dora"].pk,
+        n["ben"].pk,
+        n["a1"].pk,
+        n["dora"].pk,
     }
     assert tree.downline(n["anna"]).count() == tree.downline_size(n["anna"]) == 5
     assert tree.downline(n["eve"]).count() == 0

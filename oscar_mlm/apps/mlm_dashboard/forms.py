@@ -8,7 +8,7 @@ from oscar_mlm.apps.mlm_network.validators import normalise_handle
 from oscar_mlm.core.loading import get_class
 
 SponsorIdField = get_class("mlm_network.forms", "SponsorIdField")
-StaffPersonForm = get_class("mlm_network.forms", "StaffPersonForm")
+PersonForm = get_class("mlm_network.forms", "PersonForm")
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 
@@ -31,25 +31,21 @@ def resolve_sponsor_id(value):
             return services.get_company()
         except NetworkError as exc:
             raise forms.ValidationError(exc.message) from None
-    sponsor = services.find_sponsor(value.lstrip("#"))
+    sponsor = services.find_sponsor(value)
     if sponsor is None:
         raise forms.ValidationError(SponsorNotFound.default_message, code="unknown")
     return sponsor
 
 
-class MemberCreateForm(StaffPersonForm):
-    """The network's staff form, with help text for staff instead of the new person."""
+class MemberCreateForm(PersonForm):
+    """A person entered by staff, below any sponsor (the company included)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sponsor_id"].help_text = STAFF_SPONSOR_HELP
+    sponsor_id = SponsorIdField(required=True, help_text=STAFF_SPONSOR_HELP)
+
+    field_order = ["sponsor_id", "email", "first_name", "last_name", "kind", "handle"]
 
     def clean_sponsor_id(self):
-        # "company" before `mlm_init` ran raises CompanyMissing, not a form error.
-        try:
-            return super().clean_sponsor_id()
-        except NetworkError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return resolve_sponsor_id(self.cleaned_data["sponsor_id"])
 
 
 class MemberSearchForm(forms.Form):

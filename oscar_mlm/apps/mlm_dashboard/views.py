@@ -8,7 +8,7 @@ audit as every other path.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -50,6 +50,7 @@ from oscar_mlm.core.loading import get_classes
 )
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
+StatusChange = get_model("mlm_network", "StatusChange")
 
 # Refusals that concern the sponsor are shown at the sponsor field; others above the form.
 SPONSOR_ERRORS = (
@@ -153,7 +154,22 @@ class MemberDetailView(MemberMixin, generic.TemplateView):
         member = self.member
         first_line = member.children.select_related("user").order_by("-joined", "-pk")
         page = Paginator(first_line, members_per_page()).get_page(self.request.GET.get("page"))
-        counts = tree.level_counts(member)
+        # The root's "downline" is the whole network: a CTE over every row on each
+        # page view. Totals per kind are one indexed count instead.
+        counts = [] if member.is_company else tree.level_counts(member)
+        kind_totals = (
+            Member.objects.exclude(pk=member.pk)
+            .values_list("kind")
+            .annotate(n=Count("pk"))
+            .order_by("kind")
+            if member.is_company
+            else []
+        )
+        status_history = (
+            StatusChange.objects.filter(member=member)
+            .select_related("changed_by")
+            .order_by("-created", "-pk")[:HISTORY_ON_MEMBER_PAGE]
+        )
         history = (
             SponsorChange.objects.filter(member=member)
             .select_related("old_sponsor__user", "new_sponsor__user", "changed_by")
@@ -167,6 +183,8 @@ class MemberDetailView(MemberMixin, generic.TemplateView):
                 "page_obj": page,
                 "level_counts": counts,
                 "downline_total": sum(count for _level, count in counts),
+                "kind_totals": [(dict(Member.KIND_CHOICES)[kind], n) for kind, n in kind_totals],
+                "status_history": status_history,
                 "history": history[:HISTORY_ON_MEMBER_PAGE],
                 "history_total": history.count(),
                 "reassign_form": ReassignForm() if not member.is_company else None,

@@ -136,14 +136,36 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError(f"{self.model.__name__} rows are append-only.")
 
 
-class AbstractSponsorChange(models.Model):
+class AppendOnlyModel(models.Model):
+    """An audit row: written once, never updated, never deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} rows are append-only and cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only and cannot be deleted.")
+
+
+class AbstractSponsorChange(AppendOnlyModel):
     """One audited change of a member's sponsor, the first placement included.
 
     Append-only: never updated, never deleted. A correction is another change.
     """
 
     SIGNUP, INTERNAL, STAFF, VOUCHER, ROLL_UP, IMPORT = (
-        "signup", "internal", "staff", "voucher", "roll_up", "import",
+        "signup",
+        "internal",
+        "staff",
+        "voucher",
+        "roll_up",
+        "import",
     )
     SOURCE_CHOICES = [
         (SIGNUP, _("Sign-up")),
@@ -186,8 +208,6 @@ class AbstractSponsorChange(models.Model):
     )
     created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         abstract = True
         app_label = "mlm_network"
@@ -198,10 +218,41 @@ class AbstractSponsorChange(models.Model):
     def __str__(self):
         return f"{self.member_id}: {self.old_sponsor_id} -> {self.new_sponsor_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Sponsor changes are append-only and cannot be edited.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("Sponsor changes are append-only and cannot be deleted.")
+class AbstractStatusChange(AppendOnlyModel):
+    """One audited change of a member's role or status: promoted, deactivated, reactivated."""
+
+    PROMOTED, DEACTIVATED, REACTIVATED = "promoted", "deactivated", "reactivated"
+    EVENT_CHOICES = [
+        (PROMOTED, _("Promoted to distributor")),
+        (DEACTIVATED, _("Deactivated")),
+        (REACTIVATED, _("Reactivated")),
+    ]
+
+    member = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("member"),
+    )
+    event = models.CharField(_("event"), max_length=16, choices=EVENT_CHOICES)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_network"
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.event}"

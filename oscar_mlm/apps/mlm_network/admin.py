@@ -3,38 +3,39 @@ from oscar.core.loading import get_model
 
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
+StatusChange = get_model("mlm_network", "StatusChange")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Changes go through the services (locks, audit); the admin only shows."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
-    """Read-only: sponsor, kind and status change only through the services (audit, locks)."""
-
+class MemberAdmin(ReadOnlyAdmin):
     list_display = ("pk", "display_name", "kind", "status", "handle", "parent", "joined")
     list_filter = ("kind", "status")
     search_fields = ("handle", "user__email", "user__first_name", "user__last_name")
     raw_id_fields = ("parent", "user")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SponsorChange)
-class SponsorChangeAdmin(admin.ModelAdmin):
+class SponsorChangeAdmin(ReadOnlyAdmin):
     list_display = ("created", "member", "old_sponsor", "new_sponsor", "source", "changed_by")
     list_filter = ("source",)
     raw_id_fields = ("member", "old_sponsor", "new_sponsor", "changed_by")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ("created", "member", "event", "changed_by")
+    list_filter = ("event",)
+    raw_id_fields = ("member", "changed_by")

@@ -57,6 +57,10 @@ class AlreadyMember(NetworkError):
     default_message = _("This user is already a member of the network.")
 
 
+class EmailTaken(NetworkError):
+    default_message = _("A user with that email address already exists")
+
+
 class InvalidStatus(NetworkError):
     default_message = _("The member is not in a state that allows this.")
 

@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer.utils import normalise_email
 from oscar.core.loading import get_class, get_model
 
-from oscar_mlm.conf import get_setting
-
 from . import services
 from .exceptions import InactiveSponsor, InvalidSponsor, NetworkError, SponsorNotFound
 from .validators import normalise_handle
@@ -64,7 +62,9 @@ class SignupForm(EmailUserCreationForm):
             if commit:
                 kind = self.signup.kind if self.signup else Member.CUSTOMER
                 source = self.signup.source if self.signup else "signup"
-                services.register_member(user=user, sponsor=self.get_sponsor(), kind=kind, source=source)
+                services.register_member(
+                    user=user, sponsor=self.get_sponsor(), kind=kind, source=source
+                )
         return user
 
 
@@ -110,20 +110,3 @@ class PersonForm(forms.Form):
                 except NetworkError as exc:
                     self.add_error("handle", exc.message)
         return data
-
-
-class StaffPersonForm(PersonForm):
-    sponsor_id = SponsorIdField(required=True)
-
-    field_order = ["sponsor_id", "email", "first_name", "last_name", "kind", "handle"]
-
-    def clean_sponsor_id(self):
-        value = self.cleaned_data["sponsor_id"].strip()
-        if value.lower() in ("0", "company"):
-            sponsor = services.get_company()
-            return sponsor
-        return clean_sponsor_id(value)
-
-
-def internal_signup_kinds():
-    return tuple(get_setting("OSCAR_MLM_INTERNAL_SIGNUP_KINDS"))

@@ -1,6 +1,6 @@
 from oscar.core.loading import is_model_registered
 
-from .abstract_models import AbstractMember, AbstractSponsorChange
+from .abstract_models import AbstractMember, AbstractSponsorChange, AbstractStatusChange
 
 __all__ = []
 
@@ -19,3 +19,11 @@ if not is_model_registered("mlm_network", "SponsorChange"):
             pass
 
     __all__.append("SponsorChange")
+
+if not is_model_registered("mlm_network", "StatusChange"):
+
+    class StatusChange(AbstractStatusChange):
+        class Meta(AbstractStatusChange.Meta):
+            pass
+
+    __all__.append("StatusChange")

@@ -28,6 +28,7 @@ from .exceptions import (
     AlreadyMember,
     CompanyMissing,
     CycleError,
+    EmailTaken,
     HandleTaken,
     InactiveSponsor,
     InvalidHandle,
@@ -42,6 +43,7 @@ from .validators import normalise_handle, validate_handle
 
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
+StatusChange = get_model("mlm_network", "StatusChange")
 User = get_user_model()
 
 
@@ -56,8 +58,8 @@ def get_company():
 
 
 def find_sponsor(sponsor_id):
-    """The member a typed sponsor id names (handle or member number), or ``None``."""
-    value = (sponsor_id or "").strip()
+    """The member a typed sponsor id names (handle, member number or "#number"), or ``None``."""
+    value = (sponsor_id or "").strip().lstrip("#")
     if not value:
         return None
     if value.isdigit():
@@ -123,7 +125,9 @@ def _lock_network():
 def _lock(*pks):
     """Lock the members with these pks in ascending pk order; return {pk: member}."""
     wanted = sorted(set(pks))
-    locked = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
+    locked = {
+        m.pk: m for m in Member.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    }
     if len(locked) != len(wanted):
         raise NetworkError(_("A member was removed while the network was being changed."))
     return locked
@@ -137,6 +141,12 @@ def _audit(member, old_sponsor, new_sponsor, source, changed_by, reason):
         source=source,
         changed_by=changed_by,
         reason=reason or "",
+    )
+
+
+def _audit_status(member, event, changed_by, reason=""):
+    return StatusChange.objects.create(
+        member=member, event=event, changed_by=changed_by, reason=reason or ""
     )
 
 
@@ -228,7 +238,7 @@ def create_person(
         raise NetworkError(_("An e-mail address is required."))
     with transaction.atomic():
         if User._default_manager.filter(email__iexact=email).exists():
-            raise NetworkError(_("A user with that email address already exists"))
+            raise EmailTaken()
         user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         if "username" in [f.name for f in User._meta.fields]:
             from oscar.apps.customer.forms import generate_username
@@ -277,8 +287,8 @@ def _move(member, new_sponsor, source, changed_by, reason):
     return _audit(member, old_sponsor, new_sponsor, source, changed_by, reason)
 
 
-def promote_to_distributor(*, member, handle=None, changed_by=None):
-    """Make a customer a distributor, with a storefront handle."""
+def promote_to_distributor(*, member, handle=None, changed_by=None, reason=""):
+    """Make a customer a distributor, with a storefront handle; audited."""
     with transaction.atomic():
         member = _lock(member.pk)[member.pk]
         if member.kind != Member.CUSTOMER:
@@ -286,7 +296,9 @@ def promote_to_distributor(*, member, handle=None, changed_by=None):
         if member.status != Member.ACTIVE:
             raise InvalidStatus(_("An inactive member cannot be promoted."))
         member.handle = (
-            check_handle_free(handle, exclude_pk=member.pk) if handle else suggest_handle(member.user)
+            check_handle_free(handle, exclude_pk=member.pk)
+            if handle
+            else suggest_handle(member.user)
         )
         member.kind = Member.DISTRIBUTOR
         member.promoted = timezone.now()
@@ -295,6 +307,7 @@ def promote_to_distributor(*, member, handle=None, changed_by=None):
                 member.save(update_fields=["handle", "kind", "promoted"])
         except IntegrityError:
             raise HandleTaken() from None
+        _audit_status(member, StatusChange.PROMOTED, changed_by, reason)
     return member
 
 
@@ -313,6 +326,7 @@ def deactivate(*, member, changed_by=None, reason=""):
         member.status = Member.INACTIVE
         member.deactivated = timezone.now()
         member.save(update_fields=["status", "deactivated"])
+        _audit_status(member, StatusChange.DEACTIVATED, changed_by, reason)
         moves = []
         policy = {
             Member.DISTRIBUTOR: get_setting("OSCAR_MLM_DEACTIVATION_DISTRIBUTORS"),
@@ -328,8 +342,8 @@ def deactivate(*, member, changed_by=None, reason=""):
     return moves
 
 
-def reactivate(*, member, changed_by=None):
-    """Reactivate a member. Members rolled up on deactivation stay where they are."""
+def reactivate(*, member, changed_by=None, reason=""):
+    """Reactivate a member; audited. Members rolled up on deactivation stay where they are."""
     with transaction.atomic():
         member = _lock(member.pk)[member.pk]
         if member.status == Member.ACTIVE:
@@ -342,4 +356,5 @@ def reactivate(*, member, changed_by=None):
         member.status = Member.ACTIVE
         member.deactivated = None
         member.save(update_fields=["status", "deactivated"])
+        _audit_status(member, StatusChange.REACTIVATED, changed_by, reason)
     return member

@@ -103,7 +103,9 @@ class MemberRequiredMixin:
     """The logged-in user's member record as ``self.member``; 404-free for non-members."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.member = Member.objects.filter(user_id=request.user.pk).select_related("parent").first()
+        self.member = (
+            Member.objects.filter(user_id=request.user.pk).select_related("parent").first()
+        )
         if self.member is None:
             return TemplateResponse(
                 request, "oscar_mlm/mlm_network/not_a_member.html", {"active_tab": "network"}
