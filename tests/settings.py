@@ -5,6 +5,7 @@ test command starts a throwaway server and sets it.
 """
 
 import os
+import tempfile
 
 from sandbox.settings import *  # noqa: F403
 from sandbox.settings import database_from_url
@@ -24,6 +25,8 @@ else:
     }
 
 DEBUG = False
+# A fresh search index per test run.
+HAYSTACK_CONNECTIONS["default"]["PATH"] = tempfile.mkdtemp(prefix="mlm-whoosh-")  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The documented default; tests that need the sponsor-id policy override it.

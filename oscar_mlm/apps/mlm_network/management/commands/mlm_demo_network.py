@@ -1,0 +1,131 @@
+"""``manage.py mlm_demo_network``: the sandbox's demo network with known logins."""
+
+import argparse
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from oscar_mlm.apps.mlm_network import demo
+from oscar_mlm.apps.mlm_network.exceptions import NetworkError
+
+SHOP_URL = "http://localhost:8000/"
+DASHBOARD_URL = "http://localhost:8000/dashboard/"
+NETWORK_DASHBOARD_URL = "http://localhost:8000/dashboard/mlm/members/"
+
+
+def _argument(validate):
+    def parse(value):
+        try:
+            return validate(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a demo network below the company root: a staff login, the distributors "
+        "anna, ben and carla, the customers dora and emil, and generated people up to "
+        "--size members over several levels (most of them customers). Idempotent: if the "
+        "demo network exists (anna@example.com), only print its logins. Sizes above "
+        f"{demo.BULK_THRESHOLD} are written in bulk. Also points the Site at localhost:8000."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--size",
+            type=_argument(demo.validate_size),
+            default=demo.DEFAULT_SIZE,
+            help=f"Members in the network, the company root not counted (default "
+            f"{demo.DEFAULT_SIZE}; 1 to {demo.MAX_SIZE}).",
+        )
+        parser.add_argument(
+            "--seed",
+            type=_argument(demo.validate_seed),
+            default=demo.DEFAULT_SEED,
+            help=f"Seed of the generated names and tree; the same seed gives the same "
+            f"network (default {demo.DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--password-for-demo-logins",
+            dest="password",
+            metavar="PASSWORD",
+            default=None,
+            help="Give every demo login this password instead of the documented ones "
+            "(admin/anna/ben/...), e.g. when others can reach the sandbox.",
+        )
+        parser.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="Show no progress bar (also off with --verbosity 0).",
+        )
+
+    def handle(self, *args, **options):
+        # call_command(size=...) skips argparse, so check again here.
+        try:
+            size = demo.validate_size(options["size"])
+            seed = demo.validate_seed(options["seed"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        password = options["password"]
+        if password is not None and not password.strip():
+            raise CommandError("--password-for-demo-logins must not be empty.")
+        verbosity = options["verbosity"]
+
+        if demo.configure_site() and verbosity >= 1:
+            self.stdout.write("Site set to localhost:8000, so e-mails carry working links.")
+
+        if demo.demo_exists():
+            if verbosity >= 1:
+                self.stdout.write(
+                    self.style.WARNING("The demo network already exists; nothing was changed.")
+                )
+                self._print_logins(demo.existing_demo_people(), None, existing=True)
+            return
+
+        started = time.monotonic()
+        with tqdm(
+            total=size,
+            unit="member",
+            desc="Demo network",
+            file=getattr(self.stderr, "_out", sys.stderr),
+            disable=options["no_progress"] or verbosity == 0,
+            dynamic_ncols=True,
+        ) as bar:
+            try:
+                result = demo.build_network(size, seed=seed, password=password, progress=bar)
+            except NetworkError as error:
+                raise CommandError(str(error.message)) from None
+        if verbosity >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo network built: {result.members} members below the company root, "
+                    f"{result.depth} levels deep, in {time.monotonic() - started:.1f} s"
+                    f"{' (bulk)' if result.bulk else ''}."
+                )
+            )
+            self._print_logins(demo.DEMO_PEOPLE[: result.members], password)
+
+    def _print_logins(self, demo_people, password, existing=False):
+        out = self.stdout.write
+        out("")
+        if existing:
+            out("Demo logins (the passwords they were created with; the defaults are shown):")
+        else:
+            out("Demo logins:")
+        people = [demo.ADMIN, *demo_people]
+        width = max(len(p.email) for p in people)
+        for person in people:
+            secret = "<the password you gave>" if password else person.password
+            out(f"  {person.email:<{width}}  password: {secret:<6}  {person.note}")
+        out("")
+        out(f"Shop:       {SHOP_URL}")
+        out(f"Dashboard:  {DASHBOARD_URL}  (log in as admin@example.com)")
+        out(f"Network:    {NETWORK_DASHBOARD_URL}")
+        out(
+            "Partner storefronts (e.g. http://anna.localhost:8000/) come with a later "
+            "release; the handles anna, ben and carla are already set."
+        )
