@@ -7,5 +7,6 @@ MLM_APPS = [
     # The package itself, so Django finds oscar_mlm/locale (one catalogue for all our apps).
     "oscar_mlm",
     "oscar_mlm.apps.mlm_network.apps.MlmNetworkConfig",
+    "oscar_mlm.apps.mlm_storefront.apps.MlmStorefrontConfig",
     "oscar_mlm.apps.mlm_dashboard.apps.MlmDashboardConfig",
 ]

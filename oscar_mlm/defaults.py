@@ -69,3 +69,32 @@ OSCAR_MLM_COMPANY_NAME = "The company"
 
 # Rows per page in the account area and the dashboard.
 OSCAR_MLM_MEMBERS_PER_PAGE = 50
+
+# -- Storefronts (partner subdomains) ---------------------------------------------------------
+
+# An unknown, inactive or hidden storefront answers "404" (a friendly not-found
+# page) or "redirect" (to the same path on the company site).
+OSCAR_MLM_UNKNOWN_STOREFRONT = "404"
+
+# What someone who signs up through the partner link (/join/) becomes:
+# "distributor" or "customer". The customer link always makes customers.
+OSCAR_MLM_PARTNER_LINK_SIGNUP_KIND = "distributor"
+
+# Theme fields a storefront shows on the customer link; the partner link shows all.
+OSCAR_MLM_CUSTOMER_LINK_THEME_FIELDS = ("display_name", "photo", "greeting", "accent_color")
+
+# Attribution: a visitor of a storefront keeps its owner as sponsor for this
+# many days (signed cookie), also on the company site. The first storefront
+# visited wins until the cookie expires.
+OSCAR_MLM_ATTRIBUTION_DAYS = 30
+OSCAR_MLM_ATTRIBUTION_COOKIE = "mlm_ref"
+# The parent domain (".shop.example") so storefronts and company site share it;
+# None keeps it host-only. Set only on hosts below it (browsers refuse the rest).
+OSCAR_MLM_ATTRIBUTION_COOKIE_DOMAIN = None
+
+# After a handle is renamed, the old subdomain forwards for this many days.
+OSCAR_MLM_HANDLE_REDIRECT_DAYS = 90
+
+# Storefront photo limits.
+OSCAR_MLM_STOREFRONT_PHOTO_MAX_BYTES = 2 * 1024 * 1024
+OSCAR_MLM_STOREFRONT_PHOTO_MAX_PIXELS = 4000

@@ -18,6 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent
 
 DEBUG = os.environ.get("SANDBOX_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("SANDBOX_SECRET_KEY", "sandbox-only-not-secret")
+# The parent domain and its subdomains (storefronts) only: ALLOWED_HOSTS is what
+# refuses foreign Host headers such as anna.localhost.evil.com.
 ALLOWED_HOSTS = ["localhost", ".localhost", "127.0.0.1", "testserver"]
 
 
@@ -91,25 +93,40 @@ INSTALLED_APPS = [
     "treebeard",
     "sorl.thumbnail",
     "django_tables2",
+    "django_hosts",
     "sandbox",
 ]
 
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # Storefront subdomains: normalise the Host header, then let django-hosts
+    # resolve the handle (request.storefront) before anything else runs.
+    "oscar_mlm.apps.mlm_storefront.middleware.NormaliseHostMiddleware",
+    "django_hosts.middleware.HostsRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oscar_mlm.apps.mlm_storefront.middleware.StorefrontMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "django_hosts.middleware.HostsResponseMiddleware",
 ]
 
 ROOT_URLCONF = "sandbox.urls"
+
+# django-hosts: the company site is http://localhost:8000/, storefronts are
+# http://anna.localhost:8000/. sandbox/hosts.py also answers the same under
+# shop.localhost (company) and anna.shop.localhost, where browsers accept a
+# cookie for the parent domain (they refuse one for "localhost").
+ROOT_HOSTCONF = "sandbox.hosts"
+DEFAULT_HOST = "www"
+PARENT_HOST = "localhost"
 
 TEMPLATES = [
     {
@@ -127,6 +144,7 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
+                "oscar_mlm.apps.mlm_storefront.context_processors.storefront",
             ],
         },
     },
@@ -176,6 +194,11 @@ OSCAR_MLM_COMPANY_NAME = "MLM Sandbox GmbH"
 # The sandbox lets visitors sign up on the company site with a sponsor id
 # (the default, "none", sends them to a partner's storefront).
 OSCAR_MLM_COMPANY_SIGNUP = "sponsor_id"
+OSCAR_MLM_SIGNUP_RESOLVERS = [
+    "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
+    "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
+]
+OSCAR_MLM_ATTRIBUTION_COOKIE_DOMAIN = ".shop.localhost"
 
 LOGGING = {
     "version": 1,

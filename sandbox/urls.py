@@ -10,6 +10,7 @@ urlpatterns = [
     # django-oscar-mlm: our sign-up views answer Oscar's register/login paths,
     # so they go before Oscar's URLs.
     path("", apps.get_app_config("mlm_network").urls),
+    path("", apps.get_app_config("mlm_storefront").urls),
     path("dashboard/mlm/", apps.get_app_config("mlm_dashboard").urls),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

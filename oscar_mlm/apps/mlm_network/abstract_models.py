@@ -8,6 +8,16 @@ from tree_queries.models import TreeNode
 
 from oscar_mlm.conf import get_setting
 
+ATTRIBUTION_CHOICES = [
+    ("storefront", _("Storefront visited at sign-up")),
+    ("cookie", _("Earlier storefront visit")),
+    ("sponsor_id", _("Sponsor ID typed at sign-up")),
+    ("internal", _("Entered by sponsor")),
+    ("staff", _("Entered by staff")),
+    ("voucher", _("New-customer voucher")),
+    ("import", _("Import")),
+]
+
 
 class AbstractMember(TreeNode):
     """A person in the network (or the company at its root), one-to-one with a user.
@@ -52,6 +62,19 @@ class AbstractMember(TreeNode):
         _("storefront handle"), max_length=63, null=True, blank=True, unique=True
     )
     joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # How the person found their sponsor, for reports and disputes.
+    attribution = models.CharField(
+        _("attributed through"), max_length=16, choices=ATTRIBUTION_CHOICES, blank=True
+    )
+    attributed_storefront = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attributed to storefront"),
+    )
+    attributed = models.DateTimeField(_("attributed at"), null=True, blank=True)
     promoted = models.DateTimeField(_("promoted to distributor"), null=True, blank=True)
     deactivated = models.DateTimeField(_("deactivated"), null=True, blank=True)
 
@@ -220,13 +243,19 @@ class AbstractSponsorChange(AppendOnlyModel):
 
 
 class AbstractStatusChange(AppendOnlyModel):
-    """One audited change of a member's role or status: promoted, deactivated, reactivated."""
+    """One audited change of a member's role, status or storefront name."""
 
-    PROMOTED, DEACTIVATED, REACTIVATED = "promoted", "deactivated", "reactivated"
+    PROMOTED, DEACTIVATED, REACTIVATED, RENAMED = (
+        "promoted",
+        "deactivated",
+        "reactivated",
+        "renamed",
+    )
     EVENT_CHOICES = [
         (PROMOTED, _("Promoted to distributor")),
         (DEACTIVATED, _("Deactivated")),
         (REACTIVATED, _("Reactivated")),
+        (RENAMED, _("Storefront name changed")),
     ]
 
     member = models.ForeignKey(
@@ -256,3 +285,26 @@ class AbstractStatusChange(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.member_id}: {self.event}"
+
+
+class AbstractHandleRedirect(models.Model):
+    """An old handle that forwards to the member's current storefront until ``expires``."""
+
+    old_handle = models.CharField(_("old handle"), max_length=63, unique=True)
+    member = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.PROTECT,
+        related_name="handle_redirects",
+        verbose_name=_("distributor"),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    expires = models.DateTimeField(_("forwards until"), db_index=True)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_network"
+        verbose_name = _("handle redirect")
+        verbose_name_plural = _("handle redirects")
+
+    def __str__(self):
+        return f"{self.old_handle} -> {self.member_id}"

@@ -53,6 +53,10 @@ class HandleTaken(InvalidHandle):
     default_message = _("This storefront handle is already taken.")
 
 
+class SameHandle(InvalidHandle):
+    default_message = _("This is already the storefront name.")
+
+
 class AlreadyMember(NetworkError):
     default_message = _("This user is already a member of the network.")
 

@@ -49,9 +49,41 @@ class SignupForm(EmailUserCreationForm):
         if signup is None:
             self.fields["sponsor_id"] = SponsorIdField(required=True)
             self.order_fields(["sponsor_id", "email", "password1", "password2"])
+        elif signup.kind == Member.DISTRIBUTOR:
+            self.fields["handle"] = forms.CharField(
+                label=_("Your storefront name"),
+                max_length=63,
+                required=False,
+                help_text=_(
+                    "Your shop will be at <name>.<our domain>. Leave blank to derive it "
+                    "from your name."
+                ),
+            )
+
+    def clean_handle(self):
+        handle = normalise_handle(self.cleaned_data.get("handle"))
+        if handle:
+            try:
+                services.check_handle_free(handle)
+            except NetworkError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return handle
 
     def clean_sponsor_id(self):
         return clean_sponsor_id(self.cleaned_data["sponsor_id"])
+
+    def placement(self):
+        signup = self.signup
+        if signup is None:
+            return {"kind": Member.CUSTOMER, "attribution": "sponsor_id"}
+        return {
+            "kind": signup.kind,
+            "source": signup.source,
+            "handle": self.cleaned_data.get("handle") or None,
+            "attribution": signup.attribution,
+            "attributed_storefront": signup.storefront,
+            "attributed": signup.attributed_at,
+        }
 
     def get_sponsor(self):
         return self.signup.sponsor if self.signup else self.cleaned_data["sponsor_id"]
@@ -60,11 +92,7 @@ class SignupForm(EmailUserCreationForm):
         with transaction.atomic():
             user = super().save(commit=commit)
             if commit:
-                kind = self.signup.kind if self.signup else Member.CUSTOMER
-                source = self.signup.source if self.signup else "signup"
-                services.register_member(
-                    user=user, sponsor=self.get_sponsor(), kind=kind, source=source
-                )
+                services.register_member(user=user, sponsor=self.get_sponsor(), **self.placement())
         return user
 
 

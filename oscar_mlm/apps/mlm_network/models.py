@@ -1,6 +1,11 @@
 from oscar.core.loading import is_model_registered
 
-from .abstract_models import AbstractMember, AbstractSponsorChange, AbstractStatusChange
+from .abstract_models import (
+    AbstractHandleRedirect,
+    AbstractMember,
+    AbstractSponsorChange,
+    AbstractStatusChange,
+)
 
 __all__ = []
 
@@ -27,3 +32,11 @@ if not is_model_registered("mlm_network", "StatusChange"):
             pass
 
     __all__.append("StatusChange")
+
+if not is_model_registered("mlm_network", "HandleRedirect"):
+
+    class HandleRedirect(AbstractHandleRedirect):
+        class Meta(AbstractHandleRedirect.Meta):
+            pass
+
+    __all__.append("HandleRedirect")

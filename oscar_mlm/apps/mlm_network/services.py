@@ -12,6 +12,8 @@ order. A sign-up only adds a leaf, which cannot close a cycle; it locks its
 sponsor's row so the sponsor cannot be deactivated under it.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,6 +37,7 @@ from .exceptions import (
     InvalidSponsor,
     InvalidStatus,
     NetworkError,
+    SameHandle,
     SameSponsor,
     SelfSponsor,
     SponsorRequired,
@@ -43,8 +46,18 @@ from .validators import normalise_handle, validate_handle
 
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
+HandleRedirect = get_model("mlm_network", "HandleRedirect")
 StatusChange = get_model("mlm_network", "StatusChange")
 User = get_user_model()
+
+
+DEFAULT_ATTRIBUTION = {
+    SponsorChange.SIGNUP: "sponsor_id",
+    SponsorChange.INTERNAL: "internal",
+    SponsorChange.STAFF: "staff",
+    SponsorChange.VOUCHER: "voucher",
+    SponsorChange.IMPORT: "import",
+}
 
 
 # -- reads used by the writers ---------------------------------------------------------------
@@ -102,12 +115,15 @@ def suggest_handle(user):
 
 
 def check_handle_free(handle, exclude_pk=None):
+    """The normalised handle, unless it is invalid, taken, or still forwarding elsewhere."""
     handle = normalise_handle(handle)
     validate_handle(handle)
     taken = Member.objects.filter(handle=handle)
+    forwarding = HandleRedirect.objects.filter(old_handle=handle, expires__gt=timezone.now())
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
+        forwarding = forwarding.exclude(member_id=exclude_pk)
+    if taken.exists() or forwarding.exists():
         raise HandleTaken()
     return handle
 
@@ -183,10 +199,15 @@ def register_member(
     source=SponsorChange.SIGNUP,
     changed_by=None,
     reason="",
+    attribution=None,
+    attributed_storefront=None,
+    attributed=None,
 ):
     """Enter ``user`` into the network below ``sponsor``.
 
     A distributor without a handle gets one derived from the name.
+    ``attribution`` says how the sponsor was found (see ``ATTRIBUTION_CHOICES``);
+    by default it follows ``source``.
     """
     if sponsor is None:
         raise SponsorRequired()
@@ -209,6 +230,9 @@ def register_member(
             handle=handle or None,
             joined=now,
             promoted=now if kind == Member.DISTRIBUTOR else None,
+            attribution=attribution or DEFAULT_ATTRIBUTION.get(source, ""),
+            attributed_storefront=attributed_storefront,
+            attributed=attributed or now,
         )
         _save_new_member(member)
         _audit(member, None, sponsor, source, changed_by, reason)
@@ -285,6 +309,38 @@ def _move(member, new_sponsor, source, changed_by, reason):
     member.parent = new_sponsor
     member.save(update_fields=["parent"])
     return _audit(member, old_sponsor, new_sponsor, source, changed_by, reason)
+
+
+def rename_handle(*, member, new_handle, changed_by=None):
+    """Give a distributor a new storefront handle; the old one forwards for a while."""
+    with transaction.atomic():
+        member = _lock(member.pk)[member.pk]
+        if member.kind != Member.DISTRIBUTOR:
+            raise InvalidStatus(_("Only distributors have a storefront handle."))
+        if normalise_handle(new_handle) == member.handle:
+            raise SameHandle()
+        new_handle = check_handle_free(new_handle, exclude_pk=member.pk)
+        old_handle, member.handle = member.handle, new_handle
+        try:
+            with transaction.atomic():
+                member.save(update_fields=["handle"])
+        except IntegrityError:
+            raise HandleTaken() from None
+        # Taking back an own old handle ends its forwarding.
+        HandleRedirect.objects.filter(old_handle=new_handle).delete()
+        days = int(get_setting("OSCAR_MLM_HANDLE_REDIRECT_DAYS"))
+        HandleRedirect.objects.update_or_create(
+            old_handle=old_handle,
+            defaults={"member": member, "expires": timezone.now() + timedelta(days=days)},
+        )
+        _audit_status(
+            member,
+            StatusChange.RENAMED,
+            changed_by,
+            _("Storefront name %(old)s changed to %(new)s.")
+            % {"old": old_handle, "new": new_handle},
+        )
+    return member
 
 
 def promote_to_distributor(*, member, handle=None, changed_by=None, reason=""):

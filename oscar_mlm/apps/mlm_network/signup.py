@@ -22,7 +22,10 @@ class SignupContext:
     sponsor: object
     kind: str = "customer"
     source: str = "signup"
-    # Anything a resolver wants to keep about the attribution (storefront, time...).
+    # How the sponsor was found, stored on the member: "storefront", "cookie"...
+    attribution: str = "sponsor_id"
+    storefront: object = None  # the member whose storefront brought the person
+    attributed_at: object = None
     extra: dict = field(default_factory=dict)
 
 

@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from oscar.core.application import OscarConfig
+
+from oscar_mlm.core.loading import get_class
+
+
+class MlmStorefrontConfig(OscarConfig):
+    label = "mlm_storefront"
+    name = "oscar_mlm.apps.mlm_storefront"
+    namespace = "mlm_storefront"
+    verbose_name = _("Storefronts")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    # pylint: disable=attribute-defined-outside-init
+    def ready(self):
+        self.opportunity_view = get_class("mlm_storefront.views", "OpportunityView")
+        self.edit_view = get_class("mlm_storefront.views", "StorefrontEditView")
+
+    def get_urls(self):
+        urls = [
+            path("join/", self.opportunity_view.as_view(), name="mlm-storefront-join"),
+            path(
+                "accounts/storefront/",
+                login_required(self.edit_view.as_view()),
+                name="mlm-storefront-edit",
+            ),
+        ]
+        return self.post_process_urls(urls)

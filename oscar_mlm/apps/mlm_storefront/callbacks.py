@@ -1,0 +1,75 @@
+"""django-hosts callbacks: who owns the subdomain of this request.
+
+The storefront pattern captures ``handle``; the callback does one indexed
+lookup and sets ``request.storefront``. The company host sets it to ``None``.
+Anything else answers like an unknown storefront: a 404 page, or a redirect to
+the company site (``OSCAR_MLM_UNKNOWN_STOREFRONT``). Never a server error.
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from oscar_mlm.conf import get_setting
+
+from .context import StorefrontContext
+from .urls import company_url, storefront_url
+
+Member = get_model("mlm_network", "Member")
+HandleRedirect = get_model("mlm_network", "HandleRedirect")
+
+
+def _hostname(request):
+    return request.get_host().rsplit(":", 1)[0] if "]" not in request.get_host() else ""
+
+
+def _parent():
+    return getattr(settings, "PARENT_HOST", "").lstrip(".").lower()
+
+
+def unknown_storefront(request):
+    if get_setting("OSCAR_MLM_UNKNOWN_STOREFRONT") == "redirect":
+        return HttpResponseRedirect(company_url(request, "/"))
+    request.storefront = None
+    raise Http404("Unknown storefront")
+
+
+def company_host(request):
+    """The company site: the parent host, www, or any other allowed host.
+
+    A deeper name below the parent (``a.b.shop.example``) is nobody's storefront.
+    """
+    request.storefront = None
+    parent = _parent()
+    hostname = _hostname(request)
+    if parent and hostname.endswith("." + parent) and hostname != f"www.{parent}":
+        label = hostname[: -len(parent) - 1]
+        if "." in label or label not in get_setting("OSCAR_MLM_RESERVED_HANDLES"):
+            return unknown_storefront(request)
+    return None
+
+
+def resolve_storefront(request, handle):
+    handle = handle.lower()
+    if handle in get_setting("OSCAR_MLM_RESERVED_HANDLES"):
+        return company_host(request)
+    member = (
+        Member.objects.filter(handle=handle, kind=Member.DISTRIBUTOR)
+        .select_related("user", "storefront")
+        .first()
+    )
+    theme = getattr(member, "storefront", None) if member else None
+    if member and member.is_active and not (theme and theme.is_hidden):
+        request.storefront = StorefrontContext(member=member, handle=handle, theme=theme)
+        return None
+    forward = (
+        HandleRedirect.objects.filter(old_handle=handle, expires__gt=timezone.now())
+        .select_related("member")
+        .first()
+    )
+    if forward and forward.member.is_active and forward.member.handle:
+        return HttpResponsePermanentRedirect(
+            storefront_url(request, forward.member.handle, request.get_full_path())
+        )
+    return unknown_storefront(request)

@@ -1,0 +1,25 @@
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("oscar_mlm/mlm_storefront/partials/banner.html", takes_context=True)
+def storefront_banner(context):
+    """The partner's banner on a storefront; nothing on the company site."""
+    request = context.get("request")
+    current = getattr(request, "storefront", None)
+    return {
+        "storefront": current,
+        "theme": current.visible_theme() if current else {},
+        "partner_link": bool(current and current.is_partner_link),
+        "request": request,
+    }
+
+
+@register.inclusion_tag("oscar_mlm/mlm_storefront/partials/style.html", takes_context=True)
+def storefront_style(context):
+    """A <style> block with the partner's accent colour, when this link shows it."""
+    request = context.get("request")
+    current = getattr(request, "storefront", None)
+    theme = current.visible_theme() if current else {}
+    return {"accent_color": theme.get("accent_color", "")}

@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from oscar.core.loading import get_model
+
+from oscar_mlm.apps.mlm_network.exceptions import NetworkError
+from oscar_mlm.core.loading import get_class
+
+from . import services
+from .context import PARTNER
+from .middleware import set_mode
+from .urls import partner_url, storefront_url
+
+StorefrontForm = get_class("mlm_storefront.forms", "StorefrontForm")
+Member = get_model("mlm_network", "Member")
+Storefront = get_model("mlm_storefront", "Storefront")
+
+
+class OpportunityView(generic.TemplateView):
+    """The partner link (``/join/`` on a storefront): the business opportunity.
+
+    Entering here switches the visit to the partner link: the shop then also
+    offers the opportunity and the partner sign-up.
+    """
+
+    template_name = "oscar_mlm/mlm_storefront/opportunity.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # The company site has no competing partner sign-up page.
+        if getattr(request, "storefront", None) is None:
+            raise Http404("No storefront")
+        set_mode(request, PARTNER)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StorefrontEditView(generic.UpdateView):
+    """A distributor edits their storefront in the account area."""
+
+    template_name = "oscar_mlm/mlm_storefront/edit.html"
+    form_class = StorefrontForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.member = Member.objects.filter(user_id=request.user.pk).first()
+        if self.member is None or not self.member.is_distributor:
+            return self.render_to_response(
+                {"not_distributor": True, "active_tab": "storefront"}, status=403
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return Storefront.objects.filter(member=self.member).first() or Storefront(
+            member=self.member
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        handle = self.member.handle
+        ctx.update(
+            {
+                "active_tab": "storefront",
+                "page_title": _("My storefront"),
+                "member": self.member,
+                "locked": self.object.is_locked,
+                "customer_link": storefront_url(self.request, handle),
+                "partner_link": partner_url(self.request, handle),
+            }
+        )
+        return ctx
+
+    def form_valid(self, form):
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.update_storefront(member=self.member, **values)
+        except NetworkError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your storefront was saved."))
+        return redirect("mlm_storefront:mlm-storefront-edit")
