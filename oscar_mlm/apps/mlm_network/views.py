@@ -51,6 +51,7 @@ class SignupMixin:
 
 class SignupView(SignupMixin, AccountRegistrationView):
     form_class = SignupForm
+    template_name = "oscar_mlm/mlm_network/registration.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated and not self.signup_open:
@@ -61,6 +62,11 @@ class SignupView(SignupMixin, AccountRegistrationView):
         kwargs = super().get_form_kwargs()
         kwargs["signup"] = self.signup
         return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["signup"] = self.signup
+        return ctx
 
     def form_valid(self, form):
         if self.register_or_error(form) is None:
@@ -96,6 +102,7 @@ class LoginSignupView(SignupMixin, AccountAuthView):
     def get_context_data(self, *args, **kwargs):
         ctx = super().get_context_data(*args, **kwargs)
         ctx["signup_open"] = self.signup_open
+        ctx["signup"] = self.signup
         return ctx
 
 
