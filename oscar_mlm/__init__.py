@@ -8,5 +8,6 @@ MLM_APPS = [
     "oscar_mlm",
     "oscar_mlm.apps.mlm_network.apps.MlmNetworkConfig",
     "oscar_mlm.apps.mlm_storefront.apps.MlmStorefrontConfig",
+    "oscar_mlm.apps.mlm_vouchers.apps.MlmVouchersConfig",
     "oscar_mlm.apps.mlm_dashboard.apps.MlmDashboardConfig",
 ]

@@ -14,6 +14,11 @@ OSCAR_MLM_COMPANY_SIGNUP = "none"
 # plugs in here. Without an answer the company-site policy applies.
 OSCAR_MLM_SIGNUP_RESOLVERS = []
 
+# Dotted paths of callables ``(email) -> Member | None`` asked first when an
+# account is created: a sponsor bound to the e-mail address earlier (a guest
+# order with a partner's voucher) wins over every other source.
+OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = []
+
 # Storefront handles: DNS labels, lower case, this many characters at least.
 OSCAR_MLM_HANDLE_MIN_LENGTH = 3
 OSCAR_MLM_HANDLE_MAX_LENGTH = 63
@@ -76,6 +81,9 @@ OSCAR_MLM_MEMBERS_PER_PAGE = 50
 # page) or "redirect" (to the same path on the company site).
 OSCAR_MLM_UNKNOWN_STOREFRONT = "404"
 
+# The domains storefronts live under (<handle>.<domain>); None: PARENT_HOST only.
+OSCAR_MLM_STOREFRONT_DOMAINS = None
+
 # What someone who signs up through the partner link (/join/) becomes:
 # "distributor" or "customer". The customer link always makes customers.
 OSCAR_MLM_PARTNER_LINK_SIGNUP_KIND = "distributor"
@@ -98,3 +106,20 @@ OSCAR_MLM_HANDLE_REDIRECT_DAYS = 90
 # Storefront photo limits.
 OSCAR_MLM_STOREFRONT_PHOTO_MAX_BYTES = 2 * 1024 * 1024
 OSCAR_MLM_STOREFRONT_PHOTO_MAX_PIXELS = 4000
+
+# -- New-customer vouchers --------------------------------------------------------------------
+
+# Code shape: characters without 0/O/1/I, grouped for reading. "handle" puts the
+# issuer's handle in front (ANNA-7K3M-Q9XP); "" gives the bare code.
+OSCAR_MLM_VOUCHER_CODE_LENGTH = 8
+OSCAR_MLM_VOUCHER_CODE_PREFIX = "handle"
+
+# A buyer who is already a distributor keeps their sponsor when redeeming a code.
+OSCAR_MLM_VOUCHER_MOVES_DISTRIBUTORS = False
+
+# How an issuer sees who used a code: "first_name" (privacy) or "full_name".
+OSCAR_MLM_VOUCHER_SHOW_BUYER = "first_name"
+
+# Failed code entries allowed per session and per IP address within the window.
+OSCAR_MLM_VOUCHER_MAX_FAILED_ATTEMPTS = 10
+OSCAR_MLM_VOUCHER_FAILED_WINDOW_SECONDS = 900

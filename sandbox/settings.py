@@ -198,7 +198,11 @@ OSCAR_MLM_SIGNUP_RESOLVERS = [
     "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
     "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
 ]
+OSCAR_MLM_STOREFRONT_DOMAINS = ["localhost", "shop.localhost"]
 OSCAR_MLM_ATTRIBUTION_COOKIE_DOMAIN = ".shop.localhost"
+# A guest who ordered with a partner's voucher joins that partner on sign-up.
+OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = ["oscar_mlm.apps.mlm_vouchers.services.guest_signup_sponsor"]
+
 
 LOGGING = {
     "version": 1,

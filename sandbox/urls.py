@@ -11,8 +11,14 @@ urlpatterns = [
     # so they go before Oscar's URLs.
     path("", apps.get_app_config("mlm_network").urls),
     path("", apps.get_app_config("mlm_storefront").urls),
+    path("", apps.get_app_config("mlm_vouchers").urls),
     path("dashboard/mlm/", apps.get_app_config("mlm_dashboard").urls),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Oscar's friendly error pages (also for unknown storefronts).
+handler403 = "oscar.views.handler403"
+handler404 = "oscar.views.handler404"
+handler500 = "oscar.views.handler500"

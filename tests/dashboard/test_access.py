@@ -17,6 +17,8 @@ def all_urls(network):
         url("mlm-member-reassign", pk=pk),
         url("mlm-member-promote", pk=pk),
         url("mlm-member-status", pk=pk),
+        url("mlm-member-storefront", pk=network.anna.pk),
+        url("mlm-member-handle", pk=network.anna.pk),
         url("mlm-sponsorchange-list"),
     ]
 

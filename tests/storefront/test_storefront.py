@@ -104,7 +104,7 @@ def test_unknown_storefront_can_redirect_to_company(client, company, settings):
     settings.OSCAR_MLM_UNKNOWN_STOREFRONT = "redirect"
     response = client.get("/catalogue/", HTTP_HOST="nobody.localhost:8000")
     assert response.status_code == 302
-    assert response["Location"] == "http://localhost:8000/"
+    assert response["Location"] == "http://localhost:8000/catalogue/"
 
 
 def test_renamed_handle_forwards_until_it_expires(client, anna, settings):

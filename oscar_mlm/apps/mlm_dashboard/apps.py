@@ -22,6 +22,8 @@ class MlmDashboardConfig(OscarDashboardConfig):
         self.member_reassign_view = load("MemberReassignView")
         self.member_promote_view = load("MemberPromoteView")
         self.member_status_view = load("MemberStatusView")
+        self.member_storefront_view = load("MemberStorefrontView")
+        self.member_handle_view = load("MemberRenameHandleView")
         self.sponsorchange_list_view = load("SponsorChangeListView")
 
     def get_urls(self):
@@ -43,6 +45,16 @@ class MlmDashboardConfig(OscarDashboardConfig):
                 "members/<int:pk>/status/",
                 self.member_status_view.as_view(),
                 name="mlm-member-status",
+            ),
+            path(
+                "members/<int:pk>/storefront/",
+                self.member_storefront_view.as_view(),
+                name="mlm-member-storefront",
+            ),
+            path(
+                "members/<int:pk>/handle/",
+                self.member_handle_view.as_view(),
+                name="mlm-member-handle",
             ),
             path(
                 "sponsor-changes/",

@@ -5,10 +5,13 @@ from oscar.core.loading import get_model
 from oscar_mlm.apps.mlm_network import services
 from oscar_mlm.apps.mlm_network.exceptions import NetworkError, SponsorNotFound
 from oscar_mlm.apps.mlm_network.validators import normalise_handle
+from oscar_mlm.apps.mlm_storefront.abstract_models import THEME_FIELDS
+from oscar_mlm.apps.mlm_storefront.services import STAFF_FIELDS
 from oscar_mlm.core.loading import get_class
 
 SponsorIdField = get_class("mlm_network.forms", "SponsorIdField")
 PersonForm = get_class("mlm_network.forms", "PersonForm")
+StorefrontForm = get_class("mlm_storefront.forms", "StorefrontForm")
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 
@@ -56,6 +59,15 @@ class MemberSearchForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
+    storefront = forms.ChoiceField(
+        label=_("Storefront"),
+        required=False,
+        choices=[
+            ("", _("All storefronts")),
+            ("hidden", _("Hidden storefronts")),
+            ("locked", _("Locked storefronts")),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,3 +133,42 @@ class DeactivateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_deactivate_%s")
         super().__init__(*args, **kwargs)
+
+
+class StaffStorefrontForm(StorefrontForm):
+    """Staff moderate a storefront: the owner's fields and checks, plus the company's control.
+
+    The owner's form validates the photo and the colour; this one only adds the
+    control fields, so both refuse the same input with the same message.
+    """
+
+    class Meta(StorefrontForm.Meta):
+        fields = THEME_FIELDS + STAFF_FIELDS
+        widgets = {
+            **StorefrontForm.Meta.widgets,
+            # A browser's colour picker always sends a colour (#000000 when
+            # empty); saving the control fields must not set one by accident.
+            "accent_color": forms.TextInput(attrs={"placeholder": "#1f7a4d"}),
+            "staff_note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "accent_color": _("As #rrggbb, for example #1f7a4d. Blank: the shop's colour."),
+            "is_hidden": _("A hidden storefront answers like an unknown one."),
+            "is_locked": _("The owner cannot edit a locked storefront."),
+            "staff_note": _("Shown to the owner on their storefront page."),
+        }
+
+
+class RenameHandleForm(forms.Form):
+    handle = forms.CharField(
+        label=_("New storefront handle"),
+        max_length=63,
+        help_text=_("The storefront moves to this subdomain; the old one forwards to it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_rename_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_handle(self):
+        return normalise_handle(self.cleaned_data.get("handle"))

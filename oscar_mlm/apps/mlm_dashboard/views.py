@@ -1,9 +1,10 @@
-"""Staff pages of the sponsor network.
+"""Staff pages of the sponsor network and of the partners' storefronts.
 
 These views only parse input, call :mod:`oscar_mlm.apps.mlm_network.services`
-and turn its ``NetworkError`` into a form error or a message. They never change
-the network themselves, so the dashboard follows the same rules, locks and
-audit as every other path.
+(or :mod:`oscar_mlm.apps.mlm_storefront.services`) and turn its
+``NetworkError`` into a form error or a message. They never change the network
+themselves, so the dashboard follows the same rules, locks and audit as every
+other path.
 """
 
 from django.contrib import messages
@@ -27,6 +28,9 @@ from oscar_mlm.apps.mlm_network.exceptions import (
     SponsorNotFound,
     SponsorRequired,
 )
+from oscar_mlm.apps.mlm_storefront import services as storefront_services
+from oscar_mlm.apps.mlm_storefront.exceptions import NotADistributor
+from oscar_mlm.apps.mlm_storefront.urls import partner_url, storefront_url
 from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_classes
 
@@ -37,6 +41,8 @@ from oscar_mlm.core.loading import get_classes
     ReassignForm,
     PromoteForm,
     DeactivateForm,
+    StaffStorefrontForm,
+    RenameHandleForm,
 ) = get_classes(
     "mlm_dashboard.forms",
     [
@@ -46,11 +52,14 @@ from oscar_mlm.core.loading import get_classes
         "ReassignForm",
         "PromoteForm",
         "DeactivateForm",
+        "StaffStorefrontForm",
+        "RenameHandleForm",
     ],
 )
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 StatusChange = get_model("mlm_network", "StatusChange")
+Storefront = get_model("mlm_storefront", "Storefront")
 
 # Refusals that concern the sponsor are shown at the sponsor field; others above the form.
 SPONSOR_ERRORS = (
@@ -86,8 +95,24 @@ def member_url(member):
     return reverse("mlm_dashboard:mlm-member-detail", kwargs={"pk": member.pk})
 
 
-def search_members(queryset, q="", kind="", status=""):
-    """Every word of ``q`` must match a name, the e-mail, the handle or the member number."""
+def storefront_links(request, member):
+    """The customer link and the partner link of a distributor's storefront."""
+    return {
+        "customer_link": storefront_url(request, member.handle),
+        "partner_link": partner_url(request, member.handle),
+    }
+
+
+def redirect_days():
+    """How long a renamed handle forwards (read at call time, like the service does)."""
+    return int(get_setting("OSCAR_MLM_HANDLE_REDIRECT_DAYS"))
+
+
+def search_members(queryset, q="", kind="", status="", storefront=""):
+    """Every word of ``q`` must match a name, the e-mail, the handle or the member number.
+
+    ``storefront`` ("hidden" or "locked") keeps distributors whose storefront staff hid or locked.
+    """
     for term in q.split():
         match = (
             Q(user__email__icontains=term)
@@ -103,6 +128,10 @@ def search_members(queryset, q="", kind="", status=""):
         queryset = queryset.filter(kind=kind)
     if status:
         queryset = queryset.filter(status=status)
+    if storefront == "hidden":
+        queryset = queryset.filter(storefront__is_hidden=True)
+    elif storefront == "locked":
+        queryset = queryset.filter(storefront__is_locked=True)
     return queryset
 
 
@@ -115,9 +144,9 @@ class MemberListView(generic.ListView):
 
     def get_queryset(self):
         self.form = MemberSearchForm(self.request.GET)
-        queryset = Member.objects.select_related("user", "parent", "parent__user").order_by(
-            "-joined", "-pk"
-        )
+        queryset = Member.objects.select_related(
+            "user", "parent", "parent__user", "storefront"
+        ).order_by("-joined", "-pk")
         if not self.form.is_valid():
             return queryset.none()
         return search_members(queryset, **self.form.cleaned_data)
@@ -129,13 +158,22 @@ class MemberListView(generic.ListView):
 
 
 class MemberMixin:
-    """Loads the member of the URL as ``self.member``."""
+    """Loads the member of the URL as ``self.member``.
+
+    ``refuse()`` may answer instead of the page, e.g. for a member it does not apply to.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         self.member = get_object_or_404(
             Member.objects.select_related("user", "parent", "parent__user"), pk=kwargs["pk"]
         )
+        refusal = self.refuse()
+        if refusal is not None:
+            return refusal
         return super().dispatch(request, *args, **kwargs)
+
+    def refuse(self):
+        return None
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -195,6 +233,9 @@ class MemberDetailView(MemberMixin, generic.TemplateView):
                 "can_reactivate": not member.is_active,
             }
         )
+        if member.is_distributor:
+            ctx["member_storefront"] = Storefront.objects.filter(member=member).first()
+            ctx.update(storefront_links(self.request, member))
         return ctx
 
 
@@ -320,6 +361,78 @@ class MemberStatusView(MemberActionView):
                 _("%(member)s is active again.") % {"member": self.member.display_name},
             )
         return redirect(self.get_success_url())
+
+
+class DistributorMixin:
+    """Storefront pages: only a distributor has one; for anyone else, back to the member page."""
+
+    def refuse(self):
+        if self.member.is_distributor:
+            return None
+        messages.error(self.request, NotADistributor.default_message)
+        return redirect(member_url(self.member))
+
+
+class MemberStorefrontView(DistributorMixin, MemberActionView):
+    """Staff moderate a distributor's storefront: theme texts and photo, hide, lock, note."""
+
+    template_name = "oscar_mlm/mlm_dashboard/member_storefront.html"
+    form_class = StaffStorefrontForm
+
+    def get_storefront(self):
+        return Storefront.objects.filter(member=self.member).first()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # The form validates on its own copy; the service saves the locked row.
+        kwargs["instance"] = self.get_storefront() or Storefront(member=self.member)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["member_storefront"] = self.get_storefront()
+        ctx.update(storefront_links(self.request, self.member))
+        return ctx
+
+    def perform(self, form):
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if values.get("photo") is False:  # "Clear" ticked: no photo
+            values["photo"] = ""
+        storefront_services.update_storefront(member=self.member, by_staff=True, **values)
+        return _("The storefront of %(member)s was saved.") % {"member": self.member.display_name}
+
+
+class MemberRenameHandleView(DistributorMixin, MemberActionView):
+    """Staff give a distributor a new storefront handle; the old one forwards for a while."""
+
+    template_name = "oscar_mlm/mlm_dashboard/member_handle.html"
+    form_class = RenameHandleForm
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["redirect_days"] = redirect_days()
+        return ctx
+
+    def perform(self, form):
+        old_handle = self.member.handle
+        member = services.rename_handle(
+            member=self.member,
+            new_handle=form.cleaned_data["handle"],
+            changed_by=self.request.user,
+        )
+        days = redirect_days()
+        return ngettext(
+            "%(member)s now has the storefront handle %(new)s. "
+            "The old name %(old)s forwards to it for %(days)s day.",
+            "%(member)s now has the storefront handle %(new)s. "
+            "The old name %(old)s forwards to it for %(days)s days.",
+            days,
+        ) % {
+            "member": member.display_name,
+            "new": member.handle,
+            "old": old_handle,
+            "days": days,
+        }
 
 
 class SponsorChangeListView(generic.ListView):

@@ -1,8 +1,11 @@
 from django import forms
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer.utils import normalise_email
 from oscar.core.loading import get_class, get_model
+
+from oscar_mlm.conf import get_setting
 
 from . import services
 from .exceptions import InactiveSponsor, InvalidSponsor, NetworkError, SponsorNotFound
@@ -10,6 +13,16 @@ from .validators import normalise_handle
 
 EmailUserCreationForm = get_class("customer.forms", "EmailUserCreationForm")
 Member = get_model("mlm_network", "Member")
+
+
+def sponsor_by_email(email):
+    """A sponsor an earlier event bound to this e-mail address (e.g. a guest order
+    with a partner's voucher); it beats the storefront and the typed sponsor id."""
+    for path in get_setting("OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS"):
+        sponsor = import_string(path)(email)
+        if sponsor is not None:
+            return sponsor
+    return None
 
 
 class SponsorIdField(forms.CharField):
@@ -92,7 +105,14 @@ class SignupForm(EmailUserCreationForm):
         with transaction.atomic():
             user = super().save(commit=commit)
             if commit:
-                services.register_member(user=user, sponsor=self.get_sponsor(), **self.placement())
+                sponsor, placement = self.get_sponsor(), self.placement()
+                earlier = sponsor_by_email(user.email)
+                if earlier is not None:
+                    sponsor = earlier
+                    placement.update(
+                        source="voucher", attribution="voucher", attributed_storefront=earlier
+                    )
+                services.register_member(user=user, sponsor=sponsor, **placement)
         return user
 
 

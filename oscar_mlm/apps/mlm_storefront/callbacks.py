@@ -30,7 +30,7 @@ def _parent():
 
 def unknown_storefront(request):
     if get_setting("OSCAR_MLM_UNKNOWN_STOREFRONT") == "redirect":
-        return HttpResponseRedirect(company_url(request, "/"))
+        return HttpResponseRedirect(company_url(request, request.get_full_path()))
     request.storefront = None
     raise Http404("Unknown storefront")
 
@@ -50,10 +50,20 @@ def company_host(request):
     return None
 
 
+def storefront_domains():
+    return [
+        d.lstrip(".").lower() for d in get_setting("OSCAR_MLM_STOREFRONT_DOMAINS") or [_parent()]
+    ]
+
+
 def resolve_storefront(request, handle):
     handle = handle.lower()
     if handle in get_setting("OSCAR_MLM_RESERVED_HANDLES"):
         return company_host(request)
+    # The host pattern also matches "anna.shop.example.shop.example": only
+    # <handle>.<storefront domain> is a storefront.
+    if _hostname(request) not in {f"{handle}.{domain}" for domain in storefront_domains()}:
+        return unknown_storefront(request)
     member = (
         Member.objects.filter(handle=handle, kind=Member.DISTRIBUTOR)
         .select_related("user", "storefront")

@@ -45,7 +45,8 @@ class StorefrontForm(forms.ModelForm):
         model = Storefront
         fields = THEME_FIELDS
         widgets = {
-            "accent_color": forms.TextInput(attrs={"type": "color"}),
+            # Not type="color": browsers would send #000000 for "no colour".
+            "accent_color": forms.TextInput(attrs={"placeholder": "#1f7a4d"}),
             "greeting": forms.Textarea(attrs={"rows": 4}),
         }
 

@@ -1,0 +1,244 @@
+"""Every state change of new-customer vouchers, one transaction each."""
+
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from oscar_mlm.apps.mlm_network import services as network
+from oscar_mlm.apps.mlm_network.exceptions import InvalidStatus
+from oscar_mlm.conf import get_setting
+
+from . import rules
+from .exceptions import CodeLimitReached, NoProgram, UnknownCode
+
+Member = get_model("mlm_network", "Member")
+SponsorChange = get_model("mlm_network", "SponsorChange")
+Voucher = get_model("voucher", "Voucher")
+ConditionalOffer = get_model("offer", "ConditionalOffer")
+Condition = get_model("offer", "Condition")
+Benefit = get_model("offer", "Benefit")
+Range = get_model("offer", "Range")
+VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
+DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
+Redemption = get_model("mlm_vouchers", "Redemption")
+GuestAttribution = get_model("mlm_vouchers", "GuestAttribution")
+
+# No 0/O, 1/I: codes are read aloud and typed from paper.
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CONDITION_PATH = "oscar_mlm.apps.mlm_vouchers.offers.NewCustomerCondition"
+BENEFIT_PATH = "oscar_mlm.apps.mlm_vouchers.offers.NewCustomerBenefit"
+
+
+def normalise_code(value):
+    return "".join((value or "").split()).upper()
+
+
+def _new_code(prefix):
+    length = int(get_setting("OSCAR_MLM_VOUCHER_CODE_LENGTH"))
+    while True:
+        body = "".join(secrets.choice(ALPHABET) for _ in range(length))
+        groups = [body[i : i + 4] for i in range(0, length, 4)]
+        code = "-".join(([prefix.upper()] if prefix else []) + groups)
+        if not Voucher.objects.filter(code=code).exists():
+            return code
+
+
+def default_program():
+    program = VoucherProgram.objects.filter(is_default=True, is_active=True).first()
+    if program is None:
+        raise NoProgram()
+    return program
+
+
+def active_codes(member, now=None):
+    now = now or timezone.now()
+    return DistributorVoucher.objects.filter(
+        issuer=member, is_active=True, voucher__end_datetime__gt=now
+    )
+
+
+# -- staff -----------------------------------------------------------------------------------
+
+
+def create_program(
+    *,
+    name,
+    benefit_type=Benefit.PERCENTAGE,
+    value=Decimal("10.00"),
+    max_active_codes=5,
+    validity_days=30,
+    uses_per_code=1,
+    min_basket=Decimal("0.00"),
+    is_default=True,
+):
+    """A programme with its Oscar offer (type Voucher), condition and benefit.
+
+    The discount is any of Oscar's benefit types; staff can tune the offer
+    (dates, priority, exclusivity) in Oscar's offer dashboard afterwards.
+    """
+    with transaction.atomic():
+        everything, _created = Range.objects.get_or_create(
+            name="All products", defaults={"includes_all_products": True}
+        )
+        condition = Condition.objects.create(proxy_class=CONDITION_PATH)
+        benefit = Benefit.objects.create(
+            proxy_class=BENEFIT_PATH, type=benefit_type, value=value, range=everything
+        )
+        offer = ConditionalOffer.objects.create(
+            name=name,
+            offer_type=ConditionalOffer.VOUCHER,
+            condition=condition,
+            benefit=benefit,
+            exclusive=True,
+        )
+        if is_default:
+            VoucherProgram.objects.filter(is_default=True).update(is_default=False)
+        return VoucherProgram.objects.create(
+            name=name,
+            offer=offer,
+            max_active_codes=max_active_codes,
+            validity_days=validity_days,
+            uses_per_code=uses_per_code,
+            min_basket=min_basket,
+            is_default=is_default,
+        )
+
+
+def make_default(program):
+    with transaction.atomic():
+        VoucherProgram.objects.filter(is_default=True).exclude(pk=program.pk).update(
+            is_default=False
+        )
+        VoucherProgram.objects.filter(pk=program.pk).update(is_default=True)
+
+
+# -- partners --------------------------------------------------------------------------------
+
+
+def issue_voucher(*, member, program=None):
+    """A new personal code for ``member`` within the programme's limits."""
+    with transaction.atomic():
+        # Lock the issuer so two clicks at once cannot both pass the limit.
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.kind != Member.DISTRIBUTOR or not member.is_active:
+            raise InvalidStatus(_("Only active distributors can generate voucher codes."))
+        program = program or default_program()
+        if not program.is_active:
+            raise NoProgram()
+        if active_codes(member).count() >= program.max_active_codes:
+            raise CodeLimitReached()
+        now = timezone.now()
+        prefix = member.handle if get_setting("OSCAR_MLM_VOUCHER_CODE_PREFIX") == "handle" else ""
+        code = _new_code(prefix)
+        voucher = Voucher.objects.create(
+            name=f"{program.name} {code}"[:128],
+            code=code,
+            usage=Voucher.SINGLE_USE if program.uses_per_code == 1 else Voucher.MULTI_USE,
+            start_datetime=now,
+            end_datetime=now + timedelta(days=program.validity_days),
+        )
+        voucher.offers.add(program.offer)
+        return DistributorVoucher.objects.create(
+            voucher=voucher, issuer=member, program=program, uses_allowed=program.uses_per_code
+        )
+
+
+def deactivate_voucher(*, distributor_voucher, member):
+    """The issuer switches a code off; it then answers like an unknown code."""
+    with transaction.atomic():
+        dv = DistributorVoucher.objects.select_for_update().get(pk=distributor_voucher.pk)
+        if dv.issuer_id != member.pk:
+            raise UnknownCode()
+        if dv.is_active:
+            now = timezone.now()
+            dv.is_active = False
+            dv.deactivated = now
+            dv.save(update_fields=["is_active", "deactivated"])
+            # Oscar then ignores it in any basket that still holds it.
+            Voucher.objects.filter(pk=dv.voucher_id).update(end_datetime=now)
+        return dv
+
+
+# -- placing an order ------------------------------------------------------------------------
+
+
+def _lock_buyer(email):
+    """Serialise orders of one buyer (also guests): two tabs, two codes, one new customer."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"mlm-buyer:{email.lower()}"]
+            )
+
+
+def redeem_at_placement(dv, order):
+    """Inside the order transaction (the benefit's ``apply_deferred``).
+
+    Oscar has locked the voucher row. Re-checks the rules under locks, then
+    assigns the buyer to the issuer. Raising ``ValueError`` aborts the order
+    (Oscar's checkout shows the message); nothing is then assigned.
+    """
+    dv = DistributorVoucher.objects.select_related("voucher", "issuer", "program").get(pk=dv.pk)
+    user = order.user
+    email = (user.email if user else order.guest_email) or ""
+    _lock_buyer(email)
+    try:
+        rules.check_code(dv)
+        rules.check_buyer(dv, user=user, email=email, exclude_order=order)
+    except rules.VoucherError as exc:
+        raise ValueError(str(exc.message)) from exc
+    buyer = Member.objects.filter(user=user).first() if user else None
+    moved = _assign_buyer(dv, buyer, user, order)
+    if buyer is None and user is not None:
+        buyer = Member.objects.get(user=user)
+    redemption = Redemption.objects.create(
+        distributor_voucher=dv, order=order, buyer=buyer, email=email, moved=moved
+    )
+    if user is None and email:
+        GuestAttribution.objects.get_or_create(
+            email=email.lower(), defaults={"issuer": dv.issuer, "redemption": redemption}
+        )
+    return _("The voucher's partner %(name)s now looks after you.") % {
+        "name": dv.issuer.display_name
+    }
+
+
+def _assign_buyer(dv, buyer, user, order):
+    reason = _("New-customer voucher %(code)s, order %(number)s") % {
+        "code": dv.code,
+        "number": order.number,
+    }
+    if user is None:
+        return False  # a guest: attached when they create an account
+    if buyer is None:
+        network.register_member(
+            user=user,
+            sponsor=dv.issuer,
+            source=SponsorChange.VOUCHER,
+            reason=reason,
+            attribution="voucher",
+            attributed_storefront=dv.issuer,
+        )
+        return True
+    if buyer.parent_id == dv.issuer_id:
+        return False
+    if buyer.kind == Member.DISTRIBUTOR and not get_setting("OSCAR_MLM_VOUCHER_MOVES_DISTRIBUTORS"):
+        return False
+    network.assign_sponsor(
+        member=buyer, new_sponsor=dv.issuer, source=SponsorChange.VOUCHER, reason=reason
+    )
+    return True
+
+
+def guest_signup_sponsor(email):
+    """The issuer whose code this e-mail address used as a guest, if any."""
+    found = GuestAttribution.objects.filter(email=(email or "").lower()).select_related("issuer")
+    attribution = found.first()
+    if attribution and attribution.issuer.can_sponsor:
+        return attribution.issuer
+    return None
