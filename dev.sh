@@ -117,11 +117,6 @@ ensure_venv() {
 
 # --- sandbox -------------------------------------------------------------------------------------
 
-has_command() {
-    # $1: a management command; true if the sandbox knows it.
-    grep -qx "$1" <<<"$MANAGE_COMMANDS"
-}
-
 cmd_sandbox() {
     local port=${PORT:-8000}
     ensure_venv
@@ -129,32 +124,28 @@ cmd_sandbox() {
     say "migrating the sandbox database"
     "$PY" manage.py migrate --noinput
     "$PY" manage.py mlm_init
-    MANAGE_COMMANDS=$("$PY" manage.py help --commands)
     # The demo commands are idempotent: on a database that has the demo already
     # they change nothing.
-    local demo=
-    if has_command sandbox_demo_catalogue; then
-        say "demo catalogue"
-        "$PY" manage.py sandbox_demo_catalogue
-        demo=1
-    fi
-    if has_command mlm_demo_network; then
-        say "demo network"
-        "$PY" manage.py mlm_demo_network
-        demo=1
-    fi
-    [[ -n "$demo" ]] || loud_warning "No demo data commands yet (sandbox_demo_catalogue, mlm_demo_network)." \
-        "Create a login with: cd sandbox && ../.venv/bin/python manage.py createsuperuser"
+    say "demo data"
+    "$PY" manage.py sandbox_demo_catalogue
+    "$PY" manage.py mlm_demo_network
+    "$PY" manage.py sandbox_demo_extras
     cat <<EOF
 
 ================================================================================
   django-oscar-mlm sandbox
 
-  Shop:       http://localhost:$port/
-  Dashboard:  http://localhost:$port/dashboard/
+  Company site:    http://localhost:$port/
+  Dashboard:       http://localhost:$port/dashboard/
+  Anna's storefront, customer link:  http://anna.localhost:$port/
+                     partner link:   http://anna.localhost:$port/join/
+  (the same under shop.localhost: http://anna.shop.localhost:$port/ keeps
+   the visitor's sponsor on http://shop.localhost:$port/ too)
 
   Logins:     admin@example.com / admin   (staff)
-              anna@example.com  / anna    (distributor)
+              anna@example.com  / anna    (distributor, storefront "anna")
+              ben@example.com   / ben     (distributor below Anna)
+              dora@example.com  / dora    (customer of Anna)
 
   Ctrl-C stops the server.
 ================================================================================
