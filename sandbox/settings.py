@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "django_hosts",
+    # Background tasks started from the dashboard (credit expiry): django-tasks, database queue.
+    "django_tasks",
+    "django_tasks_db",
     "sandbox",
 ]
 

@@ -25,6 +25,11 @@ class MlmDashboardConfig(OscarDashboardConfig):
         self.member_storefront_view = load("MemberStorefrontView")
         self.member_handle_view = load("MemberRenameHandleView")
         self.sponsorchange_list_view = load("SponsorChangeListView")
+        self.voucherprogram_list_view = load("VoucherProgramListView")
+        self.voucherprogram_create_view = load("VoucherProgramCreateView")
+        self.voucherprogram_update_view = load("VoucherProgramUpdateView")
+        self.voucher_report_view = load("VoucherReportView")
+        self.voucher_partner_report_view = load("VoucherPartnerReportView")
 
     def get_urls(self):
         urls = [
@@ -60,6 +65,31 @@ class MlmDashboardConfig(OscarDashboardConfig):
                 "sponsor-changes/",
                 self.sponsorchange_list_view.as_view(),
                 name="mlm-sponsorchange-list",
+            ),
+            path(
+                "vouchers/programs/",
+                self.voucherprogram_list_view.as_view(),
+                name="mlm-voucherprogram-list",
+            ),
+            path(
+                "vouchers/programs/add/",
+                self.voucherprogram_create_view.as_view(),
+                name="mlm-voucherprogram-create",
+            ),
+            path(
+                "vouchers/programs/<int:pk>/",
+                self.voucherprogram_update_view.as_view(),
+                name="mlm-voucherprogram-update",
+            ),
+            path(
+                "vouchers/redemptions/",
+                self.voucher_report_view.as_view(),
+                name="mlm-voucher-report",
+            ),
+            path(
+                "vouchers/redemptions/<int:pk>/",
+                self.voucher_partner_report_view.as_view(),
+                name="mlm-voucher-report-partner",
             ),
         ]
         return self.post_process_urls(urls)

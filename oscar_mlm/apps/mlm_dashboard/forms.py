@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
@@ -7,6 +9,7 @@ from oscar_mlm.apps.mlm_network.exceptions import NetworkError, SponsorNotFound
 from oscar_mlm.apps.mlm_network.validators import normalise_handle
 from oscar_mlm.apps.mlm_storefront.abstract_models import THEME_FIELDS
 from oscar_mlm.apps.mlm_storefront.services import STAFF_FIELDS
+from oscar_mlm.apps.mlm_vouchers import services as voucher_services
 from oscar_mlm.core.loading import get_class
 
 SponsorIdField = get_class("mlm_network.forms", "SponsorIdField")
@@ -14,6 +17,8 @@ PersonForm = get_class("mlm_network.forms", "PersonForm")
 StorefrontForm = get_class("mlm_storefront.forms", "StorefrontForm")
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
+Benefit = get_model("offer", "Benefit")
+VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
 
 # What staff type to name the root of the tree. "company" is a reserved
 # handle, so it can never be a distributor's storefront.
@@ -172,3 +177,153 @@ class RenameHandleForm(forms.Form):
 
     def clean_handle(self):
         return normalise_handle(self.cleaned_data.get("handle"))
+
+
+# -- new-customer vouchers -------------------------------------------------------------------
+
+# A choice of our own: Oscar's "shipping percentage" benefit at 100 %.
+FREE_SHIPPING = "free-shipping"
+PERCENT_TYPES = (Benefit.PERCENTAGE, Benefit.SHIPPING_PERCENTAGE)
+DISCOUNT_CHOICES = [
+    (Benefit.PERCENTAGE, _("Percentage off the products")),
+    (Benefit.FIXED, _("Fixed amount off the basket")),
+    (FREE_SHIPPING, _("Free shipping")),
+    (Benefit.SHIPPING_PERCENTAGE, _("Percentage off the shipping cost")),
+    (Benefit.SHIPPING_ABSOLUTE, _("Fixed amount off the shipping cost")),
+]
+# Upper bounds keep the numbers sensible (and a validity date within the calendar).
+MAX_ACTIVE_CODES = 1000
+MAX_VALIDITY_DAYS = 3650
+MAX_USES_PER_CODE = 1000
+
+
+class ProgramLimitsForm(forms.Form):
+    """The company's limits for partners; the discount lives on the Oscar offer."""
+
+    max_active_codes = forms.IntegerField(
+        label=_("Active codes per partner"),
+        min_value=1,
+        max_value=MAX_ACTIVE_CODES,
+        initial=5,
+        help_text=_("How many unexpired, active codes a partner may hold at once."),
+    )
+    validity_days = forms.IntegerField(
+        label=_("Validity in days"),
+        min_value=1,
+        max_value=MAX_VALIDITY_DAYS,
+        initial=30,
+        help_text=_("A new code can be used for this many days."),
+    )
+    uses_per_code = forms.IntegerField(
+        label=_("Uses per code"),
+        min_value=1,
+        max_value=MAX_USES_PER_CODE,
+        initial=1,
+        help_text=_("How many new customers can order with one code."),
+    )
+    min_basket = forms.DecimalField(
+        label=_("Minimum basket"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        initial=Decimal("0.00"),
+        help_text=_("The basket must reach this value for the code to apply. 0: no minimum."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Partners may generate codes"),
+        required=False,
+        initial=True,
+    )
+
+    limit_fields = ["max_active_codes", "validity_days", "uses_per_code", "min_basket", "is_active"]
+
+    def limits(self):
+        return {name: self.cleaned_data[name] for name in self.limit_fields}
+
+
+class ProgramCreateForm(ProgramLimitsForm):
+    """A new programme: its Oscar offer with the discount, and the limits.
+
+    A new programme is active; staff can switch it off on its page.
+    """
+
+    is_active = None
+    limit_fields = ["max_active_codes", "validity_days", "uses_per_code", "min_basket"]
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=128,
+        help_text=_('For example "New customers, summer". Also the name of the Oscar offer.'),
+    )
+    discount_type = forms.ChoiceField(label=_("Discount"), choices=DISCOUNT_CHOICES)
+    value = forms.DecimalField(
+        label=_("Value"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("A percentage or an amount, depending on the discount. Not for free shipping."),
+    )
+    is_default = forms.BooleanField(
+        label=_("Make this the default programme"),
+        required=False,
+        initial=True,
+        help_text=_("Partners generate codes from the default programme."),
+    )
+
+    field_order = ["name", "discount_type", "value"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please enter a name."), code="required")
+        if voucher_services.program_name_taken(name):
+            raise forms.ValidationError(
+                _("A programme or offer with this name already exists. Please choose another."),
+                code="taken",
+            )
+        return name
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("discount_type")
+        value = data.get("value")
+        if kind == FREE_SHIPPING:
+            data["benefit_type"], data["value"] = Benefit.SHIPPING_PERCENTAGE, Decimal("100.00")
+        elif kind:
+            data["benefit_type"] = kind
+            if value is None:
+                if "value" not in self.errors:
+                    self.add_error("value", _("Please enter the discount value."))
+            elif value <= 0:
+                self.add_error("value", _("The discount must be more than zero."))
+            elif kind in PERCENT_TYPES and value > 100:
+                self.add_error("value", _("A percentage cannot be more than 100."))
+        return data
+
+
+class VoucherReportForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    program = forms.ModelChoiceField(
+        label=_("Programme"),
+        required=False,
+        queryset=VoucherProgram.objects.order_by("name"),
+        empty_label=_("All programmes"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise forms.ValidationError(
+                _("The start date must not be after the end date."), code="range"
+            )
+        return data

@@ -12,4 +12,12 @@ MLM_DASHBOARD_NAVIGATION = [
             {"label": _("Sponsor changes"), "url_name": "mlm_dashboard:mlm-sponsorchange-list"},
         ],
     },
+    {
+        "label": _("New-customer vouchers"),
+        "icon": "fas fa-ticket-alt",
+        "children": [
+            {"label": _("Programmes"), "url_name": "mlm_dashboard:mlm-voucherprogram-list"},
+            {"label": _("Redemptions"), "url_name": "mlm_dashboard:mlm-voucher-report"},
+        ],
+    },
 ]

@@ -4,12 +4,19 @@ These views only parse input, call :mod:`oscar_mlm.apps.mlm_network.services`
 (or :mod:`oscar_mlm.apps.mlm_storefront.services`) and turn its
 ``NetworkError`` into a form error or a message. They never change the network
 themselves, so the dashboard follows the same rules, locks and audit as every
-other path.
+other path. The voucher pages do the same with
+:mod:`oscar_mlm.apps.mlm_vouchers.services`; their reports are read-only
+queries in :mod:`.reports`.
 """
+
+import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views import generic
 from oscar.core.loading import get_model
 
+from oscar_mlm.apps.mlm_dashboard import reports
 from oscar_mlm.apps.mlm_network import services, tree
 from oscar_mlm.apps.mlm_network.exceptions import (
     CycleError,
@@ -31,6 +39,7 @@ from oscar_mlm.apps.mlm_network.exceptions import (
 from oscar_mlm.apps.mlm_storefront import services as storefront_services
 from oscar_mlm.apps.mlm_storefront.exceptions import NotADistributor
 from oscar_mlm.apps.mlm_storefront.urls import partner_url, storefront_url
+from oscar_mlm.apps.mlm_vouchers import services as voucher_services
 from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_classes
 
@@ -43,6 +52,9 @@ from oscar_mlm.core.loading import get_classes
     DeactivateForm,
     StaffStorefrontForm,
     RenameHandleForm,
+    ProgramCreateForm,
+    ProgramLimitsForm,
+    VoucherReportForm,
 ) = get_classes(
     "mlm_dashboard.forms",
     [
@@ -54,12 +66,17 @@ from oscar_mlm.core.loading import get_classes
         "DeactivateForm",
         "StaffStorefrontForm",
         "RenameHandleForm",
+        "ProgramCreateForm",
+        "ProgramLimitsForm",
+        "VoucherReportForm",
     ],
 )
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 StatusChange = get_model("mlm_network", "StatusChange")
 Storefront = get_model("mlm_storefront", "Storefront")
+VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
+Redemption = get_model("mlm_vouchers", "Redemption")
 
 # Refusals that concern the sponsor are shown at the sponsor field; others above the form.
 SPONSOR_ERRORS = (
@@ -459,3 +476,219 @@ class SponsorChangeListView(generic.ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["form"] = self.form
         return ctx
+
+
+# -- new-customer vouchers -------------------------------------------------------------------
+
+
+def program_list_url():
+    return reverse("mlm_dashboard:mlm-voucherprogram-list")
+
+
+class VoucherProgramListView(generic.ListView):
+    template_name = "oscar_mlm/mlm_dashboard/voucherprogram_list.html"
+    context_object_name = "programs"
+
+    def get_queryset(self):
+        return reports.program_list()
+
+
+class VoucherProgramCreateView(generic.FormView):
+    template_name = "oscar_mlm/mlm_dashboard/voucherprogram_form.html"
+    form_class = ProgramCreateForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            program = voucher_services.create_program(
+                name=data["name"],
+                benefit_type=data["benefit_type"],
+                value=data["value"],
+                is_default=data["is_default"],
+                **form.limits(),
+            )
+        except IntegrityError:
+            # Two staff users chose the same name at the same moment.
+            form.add_error("name", _("A programme or offer with this name already exists."))
+            return self.form_invalid(form)
+        except NetworkError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The programme %(name)s was created. Its discount: %(discount)s.")
+            % {"name": program.name, "discount": program.offer.benefit.description},
+        )
+        return redirect(program_list_url())
+
+
+class VoucherProgramUpdateView(generic.FormView):
+    """The limits of one programme, and the switch to make it the default."""
+
+    template_name = "oscar_mlm/mlm_dashboard/voucherprogram_form.html"
+    form_class = ProgramLimitsForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.program = get_object_or_404(
+            VoucherProgram.objects.select_related("offer", "offer__benefit"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {name: getattr(self.program, name) for name in ProgramLimitsForm.limit_fields}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["program"] = self.program
+        ctx["offer_url"] = reverse("dashboard:offer-detail", kwargs={"pk": self.program.offer_id})
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "make_default":
+            return self.make_default()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            voucher_services.update_program(program=self.program, **form.limits())
+        except NetworkError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The limits of %(name)s were saved. They apply to codes generated from now on.")
+            % {"name": self.program.name},
+        )
+        return redirect(program_list_url())
+
+    def make_default(self):
+        program = self.program
+        try:
+            voucher_services.make_default(program)
+        except NetworkError as exc:
+            messages.error(self.request, exc.message)
+            return redirect(program_list_url())
+        if program.is_active:
+            messages.success(
+                self.request,
+                _("%(name)s is now the default programme.") % {"name": program.name},
+            )
+        else:
+            messages.warning(
+                self.request,
+                _(
+                    "%(name)s is now the default programme, but partners cannot generate "
+                    "codes until you switch it on."
+                )
+                % {"name": program.name},
+            )
+        return redirect(program_list_url())
+
+
+class VoucherReportMixin:
+    """Parses the filter; ``self.filters`` are the service arguments, or None when invalid."""
+
+    def get_filters(self):
+        self.form = VoucherReportForm(self.request.GET)
+        if not self.form.is_valid():
+            return None
+        return {
+            "date_from": self.form.cleaned_data["date_from"],
+            "date_to": self.form.cleaned_data["date_to"],
+            "program": self.form.cleaned_data["program"],
+        }
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["form"] = self.form
+        # The same filter for links to the CSV and to one partner's redemptions.
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("format", None)
+        ctx["filter_query"] = query.urlencode()
+        return ctx
+
+
+def csv_cell(value):
+    """Text that a spreadsheet would run as a formula starts with a quote instead."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class VoucherReportView(VoucherReportMixin, generic.ListView):
+    template_name = "oscar_mlm/mlm_dashboard/voucher_report.html"
+    context_object_name = "rows"
+
+    def get_paginate_by(self, queryset):
+        return members_per_page()
+
+    def get_queryset(self):
+        self.filters = self.get_filters()
+        if self.filters is None:
+            return Member.objects.none()
+        return reports.redemption_report(**self.filters)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            queryset = self.get_queryset()
+            if self.form.is_valid():
+                return self.csv_response(queryset)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["totals"] = reports.report_totals(**self.filters) if self.filters is not None else None
+        return ctx
+
+    def csv_response(self, queryset):
+        data = self.form.cleaned_data
+        name = "voucher-redemptions"
+        for day in (data["date_from"], data["date_to"]):
+            name += f"-{day.isoformat()}" if day else ""
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("Member number"),
+                _("Partner"),
+                _("Storefront handle"),
+                _("Email"),
+                _("Codes issued"),
+                _("Active codes"),
+                _("Redemptions"),
+                _("Customers moved"),
+                _("Discount total"),
+            ]
+        )
+        for row in queryset:
+            writer.writerow(
+                [
+                    row.pk,
+                    csv_cell(row.display_name),
+                    csv_cell(row.handle or ""),
+                    csv_cell(row.user.email if row.user else ""),
+                    row.issued,
+                    row.active,
+                    row.redemptions,
+                    row.moved,
+                    row.discount.quantize(Decimal("0.01")),
+                ]
+            )
+        return response
+
+
+class VoucherPartnerReportView(VoucherReportMixin, MemberMixin, generic.ListView):
+    """One partner's redemptions: order, buyer, whether they moved, discount."""
+
+    template_name = "oscar_mlm/mlm_dashboard/voucher_report_partner.html"
+    context_object_name = "redemptions"
+
+    def get_paginate_by(self, queryset):
+        return members_per_page()
+
+    def get_queryset(self):
+        filters = self.get_filters()
+        if filters is None:
+            return Redemption.objects.none()
+        return reports.partner_redemptions(self.member, **filters)

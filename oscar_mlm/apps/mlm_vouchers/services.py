@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from oscar_mlm.apps.mlm_network.exceptions import InvalidStatus
 from oscar_mlm.conf import get_setting
 
 from . import rules
-from .exceptions import CodeLimitReached, NoProgram, UnknownCode
+from .exceptions import CodeLimitReached, NoProgram, UnknownCode, VoucherError
 
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
@@ -32,6 +33,11 @@ GuestAttribution = get_model("mlm_vouchers", "GuestAttribution")
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CONDITION_PATH = "oscar_mlm.apps.mlm_vouchers.offers.NewCustomerCondition"
 BENEFIT_PATH = "oscar_mlm.apps.mlm_vouchers.offers.NewCustomerBenefit"
+SHIPPING_TYPES = (
+    Benefit.SHIPPING_ABSOLUTE,
+    Benefit.SHIPPING_FIXED_PRICE,
+    Benefit.SHIPPING_PERCENTAGE,
+)
 
 
 def normalise_code(value):
@@ -87,7 +93,11 @@ def create_program(
         )
         condition = Condition.objects.create(proxy_class=CONDITION_PATH)
         benefit = Benefit.objects.create(
-            proxy_class=BENEFIT_PATH, type=benefit_type, value=value, range=everything
+            proxy_class=BENEFIT_PATH,
+            type=benefit_type,
+            value=value,
+            # Oscar refuses a range on shipping benefits (they discount the shipping charge).
+            range=None if benefit_type in SHIPPING_TYPES else everything,
         )
         offer = ConditionalOffer.objects.create(
             name=name,
@@ -115,6 +125,45 @@ def make_default(program):
             is_default=False
         )
         VoucherProgram.objects.filter(pk=program.pk).update(is_default=True)
+
+
+def program_name_taken(name, exclude=None):
+    """Whether a programme or any Oscar offer already carries ``name`` (case-insensitive).
+
+    The programme's offer gets the same name, and Oscar's offer names are unique.
+    """
+    programs = VoucherProgram.objects.filter(name__iexact=name)
+    offers = ConditionalOffer.objects.filter(name__iexact=name)
+    if exclude is not None:
+        programs = programs.exclude(pk=exclude.pk)
+        offers = offers.exclude(pk=exclude.offer_id)
+    return programs.exists() or offers.exists()
+
+
+LIMIT_FIELDS = ("max_active_codes", "validity_days", "uses_per_code", "min_basket", "is_active")
+
+
+def update_program(*, program, **limits):
+    """Change a programme's limits for partners (``LIMIT_FIELDS``), in one transaction.
+
+    The discount itself lives on the Oscar offer and is edited in Oscar's offer
+    dashboard. Codes already issued keep their validity and uses; new limits
+    apply to codes generated from then on. Invalid values raise ``VoucherError``
+    with the reason and change nothing.
+    """
+    unknown = set(limits) - set(LIMIT_FIELDS)
+    if unknown:
+        raise TypeError(f"update_program() got unexpected fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        program = VoucherProgram.objects.select_for_update().get(pk=program.pk)
+        for field, value in limits.items():
+            setattr(program, field, value)
+        try:
+            program.full_clean(exclude=["offer", "name", "is_default", "created"])
+        except ValidationError as exc:
+            raise VoucherError(" ".join(str(m) for m in exc.messages)) from None
+        program.save(update_fields=list(limits))
+        return program
 
 
 # -- partners --------------------------------------------------------------------------------
