@@ -123,3 +123,8 @@ def test_partner_deactivates_own_code_only(client, anna, ben, code, program):
 def test_customers_have_no_codes_page(client, newbie):
     client.force_login(newbie.user)
     assert client.get(MINE).status_code == 403
+
+
+def test_code_without_dashes_is_found(shopping, code):
+    response = add(shopping, code.code.replace("-", " ").lower())
+    assert any("added to cart" in m for m in messages_of(response))

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -42,6 +44,22 @@ SHIPPING_TYPES = (
 
 def normalise_code(value):
     return "".join((value or "").split()).upper()
+
+
+def find_code(value):
+    """The stored code a customer meant: case, spaces and dashes don't matter."""
+    code = normalise_code(value)
+    if Voucher.objects.filter(code=code).exists():
+        return code
+    bare = code.replace("-", "")
+    found = (
+        Voucher.objects.filter(mlm_distributor_voucher__isnull=False)
+        .annotate(bare=Replace("code", Value("-"), Value("")))
+        .filter(bare=bare)
+        .values_list("code", flat=True)
+        .first()
+    )
+    return found or code
 
 
 def _new_code(prefix):

@@ -30,7 +30,7 @@ class VoucherAddView(OscarVoucherAddView):
         if throttle.is_blocked(request):
             messages.error(request, TooManyAttempts.default_message)
             return redirect("basket:summary")
-        code = services.normalise_code(form.cleaned_data["code"])
+        code = services.find_code(form.cleaned_data["code"])
         form.cleaned_data["code"] = code
         dv = (
             DistributorVoucher.objects.select_related("voucher", "issuer", "program")
