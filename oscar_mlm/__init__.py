@@ -10,4 +10,5 @@ MLM_APPS = [
     "oscar_mlm.apps.mlm_storefront.apps.MlmStorefrontConfig",
     "oscar_mlm.apps.mlm_vouchers.apps.MlmVouchersConfig",
     "oscar_mlm.apps.mlm_dashboard.apps.MlmDashboardConfig",
+    "oscar_mlm.apps.mlm_credit.apps.MlmCreditConfig",
 ]

@@ -123,3 +123,31 @@ OSCAR_MLM_VOUCHER_SHOW_BUYER = "first_name"
 # Failed code entries allowed per session and per IP address within the window.
 OSCAR_MLM_VOUCHER_MAX_FAILED_ATTEMPTS = 10
 OSCAR_MLM_VOUCHER_FAILED_WINDOW_SECONDS = 900
+
+# -- Credit (loyalty credit account, F4) ------------------------------------------------------
+
+# Apply the customer's available credit at checkout automatically (they can
+# still keep it for later on the preview page). False: only when they ask.
+OSCAR_MLM_CREDIT_AUTO_APPLY = True
+
+# Earned credit stays pending until the order reaches this status (a name, or
+# a tuple of names), e.g. after the return period.
+OSCAR_MLM_CREDIT_AVAILABLE_STATUS = "Complete"
+
+# Order statuses that cancel an order's credit: earned credit reversed, spent credit returned.
+OSCAR_MLM_CREDIT_CANCELLED_STATUSES = ("Cancelled", "Refunded")
+
+# Line statuses that refund a line's credit.
+OSCAR_MLM_CREDIT_REFUNDED_LINE_STATUSES = ("Refunded", "Returned")
+
+# Available credit expires this many months after it was booked (FIFO); None: never.
+OSCAR_MLM_CREDIT_EXPIRY_MONTHS = None
+
+# Customers see credit that expires within this many days.
+OSCAR_MLM_CREDIT_EXPIRY_NOTICE_DAYS = 30
+
+# Bookings per page of the ledger (account area and dashboard).
+OSCAR_MLM_CREDIT_ENTRIES_PER_PAGE = 50
+
+# Name of Oscar's payment source type for credit spent at checkout.
+OSCAR_MLM_CREDIT_SOURCE_TYPE = "Loyalty credit"

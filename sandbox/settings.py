@@ -60,7 +60,8 @@ INSTALLED_APPS = [
     *MLM_APPS,
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    # Oscar's checkout, thinly forked: loyalty credit as a payment source (docs/credit.rst).
+    "oscar_mlm.apps.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "oscar.apps.shipping.apps.ShippingConfig",
     "oscar.apps.catalogue.apps.CatalogueConfig",
@@ -206,6 +207,30 @@ OSCAR_MLM_ATTRIBUTION_COOKIE_DOMAIN = ".shop.localhost"
 # A guest who ordered with a partner's voucher joins that partner on sign-up.
 OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = ["oscar_mlm.apps.mlm_vouchers.services.guest_signup_sponsor"]
 
+# Loyalty credit (docs/credit.rst): earned credit becomes spendable when staff
+# mark the order "Complete" (after the return period); cancelling or refunding
+# reverses it. Oscar has no order pipeline by default, so the sandbox sets one.
+OSCAR_MLM_CREDIT_AVAILABLE_STATUS = "Complete"
+OSCAR_INITIAL_ORDER_STATUS = "Pending"
+OSCAR_INITIAL_LINE_STATUS = "Pending"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Pending": ("Being processed", "Complete", "Cancelled"),
+    "Being processed": ("Complete", "Cancelled"),
+    "Complete": ("Refunded",),
+    "Cancelled": (),
+    "Refunded": (),
+}
+OSCAR_ORDER_STATUS_CASCADE = {"Cancelled": "Cancelled", "Refunded": "Refunded"}
+# django-tasks: the dashboard's "run the expiry now" button enqueues here; a worker
+# (``manage.py db_worker``) runs the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+OSCAR_LINE_STATUS_PIPELINE = {
+    "Pending": ("Shipped", "Cancelled", "Refunded"),
+    "Shipped": ("Returned", "Refunded"),
+    "Cancelled": (),
+    "Returned": (),
+    "Refunded": (),
+}
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,9 @@ urlpatterns = [
     path("", apps.get_app_config("mlm_network").urls),
     path("", apps.get_app_config("mlm_storefront").urls),
     path("", apps.get_app_config("mlm_vouchers").urls),
+    # Loyalty credit: the account page (accounts/credit/) and the staff pages
+    # (dashboard/mlm/credit/).
+    path("", apps.get_app_config("mlm_credit").urls),
     path("dashboard/mlm/", apps.get_app_config("mlm_dashboard").urls),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

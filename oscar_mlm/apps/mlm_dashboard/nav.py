@@ -1,5 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
+from oscar_mlm.apps.mlm_credit.nav import CREDIT_NAVIGATION
+
 # Append to OSCAR_DASHBOARD_NAVIGATION in the shop's settings:
 #     OSCAR_DASHBOARD_NAVIGATION += MLM_DASHBOARD_NAVIGATION
 MLM_DASHBOARD_NAVIGATION = [
@@ -20,4 +22,5 @@ MLM_DASHBOARD_NAVIGATION = [
             {"label": _("Redemptions"), "url_name": "mlm_dashboard:mlm-voucher-report"},
         ],
     },
+    CREDIT_NAVIGATION,
 ]

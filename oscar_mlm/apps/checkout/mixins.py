@@ -1,0 +1,186 @@
+"""Loyalty credit as an Oscar payment source.
+
+``handle_payment`` books the spend (``services.debit_for_order``, key
+``order:<number>:spend``) and records a payment source and event for it; the
+rest of the order total goes to ``handle_remaining_payment`` (the shop's
+ordinary payment, Oscar's no-op by default). An order fully covered by
+credit needs no other payment.
+
+Compensation: the debit commits before the order exists. If the remaining
+payment, recording the source or placing the order fails, the debit is
+reversed (a ``returned`` booking referencing it) unless an order with that
+number exists. ``place_order`` runs in one transaction together with
+``save_payment_details``, so an order without its payment details never
+stays behind.
+"""
+
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oscar.apps.payment.exceptions import UnableToTakePayment
+from oscar.core import prices
+from oscar.core.loading import get_model
+
+from oscar_mlm.apps.mlm_credit import services as credit
+from oscar_mlm.apps.mlm_credit.exceptions import CreditError
+from oscar_mlm.conf import get_setting
+
+Order = get_model("order", "Order")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+
+logger = logging.getLogger("oscar_mlm.credit")
+ZERO = Decimal("0.00")
+
+
+class CreditPaymentMixin:
+    """Mix in before Oscar's ``PaymentDetailsView`` (or any ``OrderPlacementMixin`` view)."""
+
+    credit_session_namespace = "mlm_credit"
+    _mlm_credit_entry = None
+
+    # -- the customer's choice ------------------------------------------------------------
+
+    def wants_credit(self):
+        choice = self.checkout_session._get(self.credit_session_namespace, "use")
+        if choice is None:
+            return bool(get_setting("OSCAR_MLM_CREDIT_AUTO_APPLY"))
+        return bool(choice)
+
+    def set_wants_credit(self, use):
+        self.checkout_session._set(self.credit_session_namespace, "use", bool(use))
+
+    def credit_to_apply(self, order_total):
+        """Credit that pays for ``order_total`` now (0 if the customer keeps it)."""
+        user = self.request.user
+        if not user.is_authenticated or not self.wants_credit():
+            return ZERO
+        return credit.credit_to_apply(user, order_total.currency, order_total.incl_tax)
+
+    def credit_summary(self, order_total):
+        user = self.request.user
+        available = (
+            credit.available_credit(user, order_total.currency) if user.is_authenticated else ZERO
+        )
+        applied = self.credit_to_apply(order_total)
+        return {
+            "available": available,
+            "applied": applied,
+            "rest": order_total.incl_tax - applied,
+            "use": self.wants_credit(),
+            "currency": order_total.currency,
+        }
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        total = ctx.get("order_total")
+        if total is not None and getattr(total, "is_tax_known", False):
+            ctx["mlm_credit"] = self.credit_summary(total)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if self.preview and request.POST.get("action") == "mlm_credit":
+            self.set_wants_credit(request.POST.get("use_credit") == "1")
+            return self.render_preview(request)
+        return super().post(request, *args, **kwargs)
+
+    # -- payment ----------------------------------------------------------------------------
+
+    def handle_payment(self, order_number, total, **kwargs):
+        self._mlm_credit_entry = None
+        amount = self.credit_to_apply(total)
+        # After reading the balance: a spend committed before that read is seen here too.
+        if credit.live_spend(order_number) is not None:
+            # Another request is placing (or has placed) this very order: a duplicate submit.
+            raise UnableToTakePayment(_("This order is already being placed."))
+        if amount > 0:
+            try:
+                entry = credit.debit_for_order(
+                    user=self.request.user,
+                    amount=amount,
+                    currency=total.currency,
+                    order_number=order_number,
+                )
+            except CreditError as exc:
+                raise UnableToTakePayment(str(exc.message)) from exc
+            if not getattr(entry, "was_created", True):
+                # The same order is being placed by another request right now.
+                raise UnableToTakePayment(_("This order is already being placed."))
+            self._mlm_credit_entry = entry
+            try:
+                self.record_credit_payment(entry, amount, total.currency)
+            except BaseException:
+                self.compensate_credit(order_number)
+                raise
+        rest = total.incl_tax - amount
+        if rest > 0 or amount == 0:
+            try:
+                rest_total = self.remaining_total(total, amount)
+                self.handle_remaining_payment(order_number, rest_total, **kwargs)
+            except BaseException:
+                self.compensate_credit(order_number)
+                raise
+
+    def record_credit_payment(self, entry, amount, currency):
+        source_type, __ = SourceType.objects.get_or_create(
+            name=get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
+        )
+        self.add_payment_source(
+            Source(
+                source_type=source_type,
+                currency=currency,
+                amount_allocated=amount,
+                amount_debited=amount,
+                reference=entry.idempotency_key,
+            )
+        )
+        self.add_payment_event(
+            get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE"), amount, reference=entry.idempotency_key
+        )
+
+    @staticmethod
+    def remaining_total(total, credit):
+        rest = total.incl_tax - credit
+        if total.incl_tax and total.is_tax_known:
+            excl = (rest * total.excl_tax / total.incl_tax).quantize(Decimal("0.01"))
+        else:
+            excl = rest
+        return prices.Price(currency=total.currency, excl_tax=excl, incl_tax=rest)
+
+    def handle_remaining_payment(self, order_number, total, **kwargs):
+        """Take the rest the ordinary way: override this, not ``handle_payment``."""
+        return super().handle_payment(order_number, total, **kwargs)
+
+    # -- placement and compensation -----------------------------------------------------------
+
+    def place_order(self, *args, **kwargs):
+        # The order and its payment details commit together or not at all.
+        with transaction.atomic():
+            return super().place_order(*args, **kwargs)
+
+    def handle_order_placement(self, order_number, *args, **kwargs):
+        try:
+            return super().handle_order_placement(order_number, *args, **kwargs)
+        except BaseException:
+            self.compensate_credit(order_number)
+            raise
+
+    def compensate_credit(self, order_number):
+        entry = self._mlm_credit_entry
+        if entry is None or Order._default_manager.filter(number=order_number).exists():
+            return
+        logger.warning("Order #%s not placed: returning %s of credit", order_number, -entry.amount)
+        credit.reverse_entry(entry, reason=_("Order could not be placed"))
+        self._mlm_credit_entry = None
+
+    def restore_frozen_basket(self):
+        # A duplicate submission must not reopen a basket whose order was placed.
+        try:
+            basket = self.get_submitted_basket()
+        except Exception:  # noqa: BLE001 - Oscar's own method handles a missing basket
+            basket = None
+        if basket is not None and Order._default_manager.filter(basket_id=basket.pk).exists():
+            return
+        super().restore_frozen_basket()

@@ -1,0 +1,35 @@
+"""Domain errors of the loyalty credit account.
+
+Each carries a translated, user-facing ``message``; forms, views and commands
+show it as it is. Whenever one is raised, nothing was booked.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditError(Exception):
+    default_message = _("The credit account could not be changed.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class InsufficientCredit(CreditError):
+    default_message = _("There is not enough credit in the account for this.")
+
+
+class CurrencyMismatch(CreditError):
+    default_message = _("The currency does not match the currency of the credit account.")
+
+
+class InvalidAmount(CreditError):
+    default_message = _("Please enter a valid amount of money, e.g. 12.50.")
+
+
+class ReasonRequired(CreditError):
+    default_message = _("Please give a reason for this booking.")
+
+
+class NoAccount(CreditError):
+    default_message = _("Only a signed-in customer has a credit account.")

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from oscar_mlm.apps.mlm_credit import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Prove the books: every account's balance and pending credit equal the sum of its "
+        "bookings; list spends whose order never came into being (--reverse-orphans undoes them)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reverse-orphans",
+            action="store_true",
+            help="Return credit spent on orders that were never placed (older than an hour).",
+        )
+
+    def handle(self, *args, **options):
+        wrong = services.check_books()
+        for account, sums in wrong:
+            self.stderr.write(
+                _("Account %(pk)s: balance %(balance)s, bookings %(sum)s")
+                % {"pk": account.pk, "balance": account.balance, "sum": sums["amount"]}
+            )
+        orphans = services.orphan_spends()
+        for entry in orphans:
+            self.stderr.write(_("Spend %(key)s has no order") % {"key": entry.idempotency_key})
+            if options["reverse_orphans"]:
+                services.reverse_entry(entry, reason=_("Order was never placed"))
+        if wrong:
+            raise CommandError(_("%(count)s accounts do not balance.") % {"count": len(wrong)})
+        self.stdout.write(_("The books balance."))

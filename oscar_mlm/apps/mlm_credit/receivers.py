@@ -1,0 +1,55 @@
+"""Order signals -> credit bookings. Each receiver only calls a service.
+
+* ``order_placed`` (web checkout, API and ``create_order`` alike) books the
+  earned credit as pending. It never reads payment sources: they are saved
+  after the signal (STYLE.md, "Signal facts").
+* ``order_status_changed`` releases it at ``OSCAR_MLM_CREDIT_AVAILABLE_STATUS``
+  and cancels the order's credit at ``OSCAR_MLM_CREDIT_CANCELLED_STATUSES``.
+* ``order_line_status_changed`` refunds a line at
+  ``OSCAR_MLM_CREDIT_REFUNDED_LINE_STATUSES``.
+"""
+
+from django.dispatch import receiver
+from oscar.apps.order.signals import (
+    order_line_status_changed,
+    order_placed,
+    order_status_changed,
+)
+
+from oscar_mlm.conf import get_setting
+
+
+def _services():
+    # Imported late: services reads models, which are not ready while apps load.
+    from . import services
+
+    return services
+
+
+def _in(name, status):
+    value = get_setting(name) or ()
+    return status in ((value,) if isinstance(value, str) else tuple(value))
+
+
+@receiver(order_placed, dispatch_uid="mlm_credit_earn")
+def earn_credit(sender, order, **kwargs):
+    _services().earn_for_order(order)
+
+
+@receiver(order_status_changed, dispatch_uid="mlm_credit_order_status")
+def order_status(sender, order, old_status, new_status, **kwargs):
+    if _in("OSCAR_MLM_CREDIT_AVAILABLE_STATUS", new_status):
+        _services().release_for_order(order)
+    if _in("OSCAR_MLM_CREDIT_CANCELLED_STATUSES", new_status):
+        _services().cancel_order(order, reason=str(new_status))
+
+
+@receiver(order_line_status_changed, dispatch_uid="mlm_credit_line_status")
+def line_status(sender, line, old_status, new_status, **kwargs):
+    if _in("OSCAR_MLM_CREDIT_REFUNDED_LINE_STATUSES", new_status):
+        _services().refund_lines(
+            line.order,
+            {line: line.quantity},
+            key=f"line:{line.pk}:{new_status}",
+            reason=str(new_status),
+        )

@@ -1,0 +1,723 @@
+"""Every state change of the loyalty credit books.
+
+Each public function takes explicit arguments, runs in one transaction, locks
+the account row (``select_for_update``; several accounts in ascending pk
+order), appends :class:`CreditEntry` rows and updates the cached totals in
+the same transaction, and raises the errors of :mod:`.exceptions` with
+nothing booked. Views, the checkout fork, receivers, dashboard forms and
+commands only call these.
+
+Every entry has an ``idempotency_key``. Booking a key that exists returns
+the existing entry and books nothing, so an event processed twice (a
+repeated signal, a retried request, a second expiry run on the same day)
+books once.
+
+Rounding: amounts are quantized to the cent once, half up
+(:data:`~.abstract_models.ROUNDING`). Shares of an order (spent credit
+returned for refunded lines, earned credit reversed for part of a line)
+are computed on the *cumulative* refunded part and the amount already
+booked is subtracted, so the parts always add up to exactly the whole.
+"""
+
+import dataclasses
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from oscar_mlm.conf import get_setting
+
+from .abstract_models import quantize
+from .exceptions import (
+    CurrencyMismatch,
+    InsufficientCredit,
+    InvalidAmount,
+    NoAccount,
+    ReasonRequired,
+)
+
+CreditAccount = get_model("mlm_credit", "CreditAccount")
+CreditEntry = get_model("mlm_credit", "CreditEntry")
+CreditRule = get_model("mlm_credit", "CreditRule")
+
+ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+# -- input --------------------------------------------------------------------------------------
+
+
+def parse_amount(value, *, allow_zero=False):
+    """A positive amount of money as a Decimal with two places, or ``InvalidAmount``.
+
+    Refuses floats (binary fractions), text that is no number, NaN/infinity,
+    negative numbers, more than two decimal places and absurd sizes.
+    """
+    if isinstance(value, float) or isinstance(value, bool) or value is None:
+        raise InvalidAmount()
+    try:
+        amount = Decimal(str(value).strip().replace(",", ".") if isinstance(value, str) else value)
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidAmount() from None
+    if not amount.is_finite():
+        raise InvalidAmount()
+    if amount < 0:
+        raise InvalidAmount(_("The amount must be positive."))
+    if amount == 0 and not allow_zero:
+        raise InvalidAmount(_("The amount must be more than zero."))
+    if amount != amount.quantize(Decimal("0.01")) or amount > MAX_AMOUNT:
+        raise InvalidAmount()
+    return quantize(amount)
+
+
+def normalise_currency(currency):
+    code = (currency or "").strip().upper()
+    if not (3 <= len(code) <= 12) or not code.isalpha():
+        raise CurrencyMismatch(_("“%(currency)s” is not a currency.") % {"currency": currency})
+    return code
+
+
+def check_currency(account, currency):
+    if normalise_currency(currency) != account.currency:
+        raise CurrencyMismatch(
+            _(
+                "This credit account is kept in %(account)s and cannot book an amount in "
+                "%(currency)s."
+            )
+            % {"account": account.currency, "currency": currency}
+        )
+
+
+def _exact(total):
+    """A database sum as an exact amount (SQLite adds decimals as floats; PostgreSQL does not)."""
+    return quantize(total) if total is not None else ZERO
+
+
+# -- reads --------------------------------------------------------------------------------------
+
+
+def get_account(user, currency):
+    if user is None or not user.is_authenticated:
+        return None
+    return CreditAccount.objects.filter(user=user, currency=normalise_currency(currency)).first()
+
+
+def available_credit(user, currency):
+    account = get_account(user, currency)
+    return account.balance if account else ZERO
+
+
+def credit_to_apply(user, currency, total):
+    """How much credit would pay for an order of ``total`` (never more than either)."""
+    return min(available_credit(user, currency), quantize(total)) if total > 0 else ZERO
+
+
+def entries_for_order(order):
+    return CreditEntry.objects.filter(order_number=order.number)
+
+
+def spent_on_order(order_number):
+    """Credit spent on an order and not given back (net of returns)."""
+    spent = CreditEntry.objects.filter(
+        order_number=order_number, kind__in=[CreditEntry.SPENT, CreditEntry.RETURNED]
+    ).aggregate(total=Sum("amount"))["total"]
+    return -_exact(spent)
+
+
+def live_spend(order_number):
+    """The spend booked for this order number that was not reversed, if any."""
+    return CreditEntry.objects.filter(
+        kind=CreditEntry.SPENT, order_number=order_number, reversals__isnull=True
+    ).first()
+
+
+def rule_for(product):
+    """The credit rule of a product: its own, its parent's, else its class's (or None)."""
+    rules = {r.product_id: r for r in CreditRule.objects.filter(product__in=_lineage(product))}
+    for candidate in _lineage(product):
+        if candidate.pk in rules:
+            return rules[candidate.pk]
+    product_class = product.get_product_class()
+    if product_class is None:
+        return None
+    return CreditRule.objects.filter(product_class=product_class).first()
+
+
+def _lineage(product):
+    return [p for p in (product, getattr(product, "parent", None)) if p is not None]
+
+
+def credit_for_line(line):
+    """Credit earned by an order line under today's rules."""
+    if line.product is None:
+        return ZERO
+    rule = rule_for(line.product)
+    if rule is None:
+        return ZERO
+    price = line.line_price_incl_tax
+    unit_price = line.unit_price_incl_tax or ZERO
+    return max(ZERO, rule.credit_for(unit_price, line.quantity, price))
+
+
+def upcoming_expiry(account, *, now=None, within_days=None):
+    """``[(date, amount)]`` of credit that expires within the notice period, oldest first.
+
+    FIFO: outgoing bookings use up the oldest credit first, so a batch (a
+    booking that added available credit) is left with what the outflows
+    have not consumed yet.
+    """
+    months = get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS")
+    if not months or account is None:
+        return []
+    now = now or timezone.now()
+    days = (
+        within_days
+        if within_days is not None
+        else get_setting("OSCAR_MLM_CREDIT_EXPIRY_NOTICE_DAYS")
+    )
+    start = _months_before(now, months)
+    end = start + timedelta(days=days)
+    entries = account.entries.all()
+    outflow = -_exact(entries.filter(amount__lt=0).aggregate(s=Sum("amount"))["s"])
+    before = entries.filter(amount__gt=0, created__lte=start).aggregate(s=Sum("amount"))["s"]
+    cumulative = _exact(before)
+    result = []
+    batches = entries.filter(amount__gt=0, created__gt=start, created__lte=end).order_by("id")
+    for created, amount in batches.values_list("created", "amount"):
+        remaining = min(amount, max(ZERO, cumulative + amount - outflow))
+        cumulative += amount
+        if remaining > 0:
+            result.append((_add_months(created, months), remaining))
+    return result
+
+
+def _add_months(moment, months):
+    year, month = divmod(moment.month - 1 + months, 12)
+    year += moment.year
+    month += 1
+    day = min(
+        moment.day,
+        [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1],
+    )
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _months_before(moment, months):
+    return _add_months(moment, -months)
+
+
+def _leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+# -- the one writer -----------------------------------------------------------------------------
+
+
+def open_account(user, currency):
+    """The user's account in ``currency``, opened on first use (race-safe)."""
+    if user is None or not user.is_authenticated:
+        raise NoAccount()
+    currency = normalise_currency(currency)
+    account = CreditAccount.objects.filter(user=user, currency=currency).first()
+    if account:
+        return account
+    try:
+        with transaction.atomic():
+            return CreditAccount.objects.create(user=user, currency=currency)
+    except IntegrityError:
+        return CreditAccount.objects.get(user=user, currency=currency)
+
+
+def _lock(account):
+    return CreditAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def _existing(key):
+    return CreditEntry.objects.filter(idempotency_key=key).first()
+
+
+def _book(account, *, kind, key, amount=ZERO, pending=ZERO, **fields):
+    """Append one entry to a *locked* account and update its totals. Caller holds the lock.
+
+    Returns ``(entry, created)``.
+    """
+    existing = _existing(key)
+    if existing is not None:
+        existing.was_created = False
+        return existing, False
+    balance = account.balance + amount
+    pending_total = account.pending + pending
+    if balance < 0:
+        raise InsufficientCredit(
+            _("Only %(balance)s %(currency)s of credit is available.")
+            % {"balance": account.balance, "currency": account.currency}
+        )
+    if pending_total < 0:  # pragma: no cover - the services never ask for this
+        raise InsufficientCredit()
+    try:
+        with transaction.atomic():
+            entry = CreditEntry.objects.create(
+                account=account,
+                kind=kind,
+                amount=amount,
+                pending_amount=pending,
+                balance_after=balance,
+                pending_after=pending_total,
+                idempotency_key=key,
+                **fields,
+            )
+    except IntegrityError:
+        existing = _existing(key)
+        if existing is None:
+            raise
+        return existing, False
+    CreditAccount.objects.filter(pk=account.pk).update(balance=balance, pending=pending_total)
+    account.balance, account.pending = balance, pending_total
+    entry.was_created = True
+    return entry, True
+
+
+# -- checkout -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def debit_for_order(*, user, amount, currency, order_number):
+    """Spend ``amount`` of credit on the order ``order_number`` (booked before it exists).
+
+    Idempotent per order: while a spend for this order stands (not reversed),
+    it is returned again and nothing more is booked. After a compensating
+    reversal (placement failed), a retry with the same number books anew
+    under the key ``order:<number>:spend:<attempt>``.
+    """
+    amount = parse_amount(amount)
+    currency = normalise_currency(currency)
+    account = get_account(user, currency)
+    if account is None:
+        if user is not None and user.is_authenticated and user.mlm_credit_accounts.exists():
+            other = user.mlm_credit_accounts.first()
+            raise CurrencyMismatch(
+                _("Your credit is kept in %(account)s and cannot pay for an order in %(currency)s.")
+                % {"account": other.currency, "currency": currency}
+            )
+        raise InsufficientCredit(_("There is no credit in your account."))
+    account = _lock(account)
+    spends = CreditEntry.objects.filter(
+        account=account, kind=CreditEntry.SPENT, order_number=order_number
+    )
+    live = spends.filter(reversals__isnull=True).first()
+    if live is not None:
+        live.was_created = False
+        return live
+    attempt = spends.count()
+    key = f"order:{order_number}:spend" + (f":{attempt + 1}" if attempt else "")
+    entry, _created = _book(
+        account,
+        kind=CreditEntry.SPENT,
+        key=key,
+        amount=-amount,
+        order_number=order_number,
+        created_by=user,
+    )
+    return entry
+
+
+@transaction.atomic
+def reverse_entry(entry, *, reason="", created_by=None):
+    """Undo one entry completely with a new entry referencing it (at most once).
+
+    Used to compensate a spend whose order was never placed, and by staff.
+    Undoing a credit that was spent meanwhile raises ``InsufficientCredit``.
+    """
+    account = _lock(entry.account)
+    kind = CreditEntry.RETURNED if entry.kind == CreditEntry.SPENT else CreditEntry.REVERSED
+    reversal, _created = _book(
+        account,
+        kind=kind,
+        key=f"{entry.idempotency_key}:reversal",
+        amount=-entry.amount,
+        pending=-entry.pending_amount,
+        order_number=entry.order_number,
+        order_id=entry.order_id,
+        line_id=entry.line_id,
+        reverses=entry,
+        reason=reason,
+        created_by=created_by,
+    )
+    return reversal
+
+
+def link_order(order):
+    """Nothing to update (entries are append-only): spends are found by ``order_number``."""
+    return entries_for_order(order)
+
+
+# -- earning ------------------------------------------------------------------------------------
+
+
+def _statuses(name):
+    value = get_setting(name)
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def is_available_status(status):
+    return status in _statuses("OSCAR_MLM_CREDIT_AVAILABLE_STATUS")
+
+
+@transaction.atomic
+def earn_for_order(order):
+    """Book the credit the order's lines earn, as pending. Idempotent per line.
+
+    If the order already stands at the releasing status, the credit is
+    released at once.
+    """
+    if order.user_id is None:
+        return []
+    earnings = [(line, credit_for_line(line)) for line in order.lines.select_related("product")]
+    earnings = [(line, credit) for line, credit in earnings if credit > 0]
+    if not earnings:
+        return []
+    account = _lock(open_account(order.user, order.currency))
+    entries = []
+    for line, credit in earnings:
+        entry, _created = _book(
+            account,
+            kind=CreditEntry.EARNED,
+            key=f"order:{order.number}:line:{line.pk}:earn",
+            pending=credit,
+            order=order,
+            order_number=order.number,
+            line=line,
+        )
+        entries.append(entry)
+    if is_available_status(order.status):
+        entries += _release(account, order)
+    return entries
+
+
+@transaction.atomic
+def release_for_order(order):
+    """Make the order's pending credit available (the order reached the releasing status)."""
+    account = get_account(order.user, order.currency) if order.user_id else None
+    if account is None:
+        return []
+    return _release(_lock(account), order)
+
+
+def _line_totals(account, line):
+    rows = CreditEntry.objects.filter(account=account, line=line)
+    earned = _exact(rows.filter(kind=CreditEntry.EARNED).aggregate(s=Sum("pending_amount"))["s"])
+    reversed_rows = rows.filter(kind=CreditEntry.REVERSED)
+    reversed_total = ZERO
+    refunded_qty = 0
+    for amount, pending, shortfall, quantity in reversed_rows.values_list(
+        "amount", "pending_amount", "shortfall", "quantity"
+    ):
+        reversed_total += -(amount + pending) + shortfall
+        refunded_qty += quantity or 0
+    released = rows.filter(kind=CreditEntry.RELEASED).exists()
+    return earned, reversed_total, refunded_qty, released
+
+
+def _release(account, order):
+    entries = []
+    for line in order.lines.all():
+        earned, reversed_total, _qty, released = _line_totals(account, line)
+        if earned <= 0 or released:
+            continue
+        left = earned - reversed_total
+        entry, _created = _book(
+            account,
+            kind=CreditEntry.RELEASED,
+            key=f"order:{order.number}:line:{line.pk}:release",
+            amount=left,
+            pending=-left,
+            order=order,
+            order_number=order.number,
+            line=line,
+        )
+        entries.append(entry)
+    return entries
+
+
+# -- refunds and cancellation -------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class RefundResult:
+    """What a refund booked: credit given back, earned credit taken back, and what could not be.
+
+    ``shortfall`` is earned credit that had already been spent: the account
+    never goes negative, so the shop deducts this amount from the money it
+    refunds (see docs/credit.rst).
+    """
+
+    returned: Decimal = ZERO
+    reversed: Decimal = ZERO
+    shortfall: Decimal = ZERO
+    entries: list = dataclasses.field(default_factory=list)
+
+
+@transaction.atomic
+def refund_lines(order, quantities, *, key, reason="", created_by=None):
+    """Refund ``{line: quantity}`` of ``order``: give back the spent credit those units
+    carried (pro rata of the order total) and take back the credit they earned.
+
+    ``key`` names the refund (e.g. a refund id or ``line:<pk>:refunded``); a key
+    seen before books nothing again. Spent credit is given back first, so it
+    can cover the reversal; what is still missing is the ``shortfall``.
+    """
+    return _refund(order, quantities, key=key, reason=reason, created_by=created_by, full=False)
+
+
+@transaction.atomic
+def cancel_order(order, *, reason="", created_by=None):
+    """Cancel all credit of an order: all spent credit back, all earned credit reversed."""
+    quantities = {line: line.quantity for line in order.lines.all()}
+    return _refund(
+        order,
+        quantities,
+        key=f"order:{order.number}:cancel",
+        reason=reason,
+        created_by=created_by,
+        full=True,
+    )
+
+
+def _refund(order, quantities, *, key, reason, created_by, full):
+    result = RefundResult()
+    if order.user_id is None:
+        return result
+    account = get_account(order.user, order.currency)
+    if account is None:
+        return result
+    account = _lock(account)
+    if (
+        _existing(f"refund:{key}") is not None
+        or CreditEntry.objects.filter(idempotency_key__startswith=f"refund:{key}:").exists()
+    ):
+        return result
+    spent_total = -_exact(
+        CreditEntry.objects.filter(
+            account=account, order_number=order.number, kind=CreditEntry.SPENT
+        )
+        .filter(reversals__isnull=True)
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    returned_before = _exact(
+        CreditEntry.objects.filter(
+            account=account,
+            order_number=order.number,
+            kind=CreditEntry.RETURNED,
+            reverses__isnull=True,
+        ).aggregate(s=Sum("amount"))["s"]
+    )
+    order_total = order.total_incl_tax or ZERO
+    lines = sorted(quantities.items(), key=lambda item: item[0].pk)
+    plan = []
+    for line, quantity in lines:
+        earned, reversed_total, refunded_qty, released = _line_totals(account, line)
+        quantity = max(0, min(int(quantity), line.quantity - refunded_qty))
+        if quantity == 0 and not full:
+            continue
+        plan.append((line, quantity, earned, reversed_total, refunded_qty, released))
+
+    if spent_total == 0 and not any(p[2] for p in plan):
+        return result  # this order neither spent nor earned credit
+
+    # 1. Give back the spent credit these units carried (cumulative pro rata share).
+    refunded_value = _refunded_value(account, order, extra={p[0].pk: p[1] for p in plan})
+    if full:
+        target = spent_total
+    elif order_total > 0:
+        target = min(spent_total, quantize(spent_total * refunded_value / order_total))
+    else:
+        target = ZERO
+    give_back = target - returned_before
+    if give_back > 0:
+        entry, created = _book(
+            account,
+            kind=CreditEntry.RETURNED,
+            key=f"refund:{key}:return",
+            amount=give_back,
+            order=order,
+            order_number=order.number,
+            line=plan[0][0] if len(plan) == 1 else None,
+            reason=reason,
+            created_by=created_by,
+        )
+        result.entries.append(entry)
+        result.returned += give_back
+
+    # 2. Take back the credit the units earned, capped at the balance.
+    for line, quantity, earned, reversed_total, refunded_qty, released in plan:
+        cumulative = refunded_qty + quantity
+        take = quantize(earned * cumulative / line.quantity) - reversed_total if earned else ZERO
+        if quantity == 0 and take <= 0:
+            continue
+        if earned == 0 and spent_total == 0:
+            continue
+        if not released:
+            fields = {"pending": -take}
+            shortfall = ZERO
+        else:
+            taken = min(take, account.balance)
+            shortfall = take - taken
+            fields = {"amount": -taken}
+        entry, created = _book(
+            account,
+            kind=CreditEntry.REVERSED,
+            key=f"refund:{key}:line:{line.pk}",
+            order=order,
+            order_number=order.number,
+            line=line,
+            quantity=quantity,
+            shortfall=shortfall,
+            reason=reason,
+            created_by=created_by,
+            **fields,
+        )
+        result.entries.append(entry)
+        result.reversed += take - shortfall
+        result.shortfall += shortfall
+    return result
+
+
+def _refunded_value(account, order, extra):
+    """Price of all units of ``order`` refunded so far plus ``extra`` ({line pk: qty})."""
+    value = ZERO
+    for line in order.lines.all():
+        _earned, _rev, refunded_qty, _rel = _line_totals(account, line)
+        quantity = min(line.quantity, refunded_qty + extra.get(line.pk, 0))
+        if quantity:
+            value += line.line_price_incl_tax * quantity / line.quantity
+    return value
+
+
+# -- staff --------------------------------------------------------------------------------------
+
+CREDIT, DEBIT = "credit", "debit"
+
+
+@transaction.atomic
+def adjust(*, account, amount, currency, reason, created_by, direction=CREDIT, key=None):
+    """A staff booking with a mandatory reason: add (``credit``) or deduct (``debit``)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    amount = parse_amount(amount)
+    check_currency(account, currency)
+    if direction not in (CREDIT, DEBIT):
+        raise InvalidAmount(_("Choose whether to add or deduct credit."))
+    account = _lock(account)
+    signed = amount if direction == CREDIT else -amount
+    entry, _created = _book(
+        account,
+        kind=CreditEntry.ADJUSTED,
+        key=key
+        or f"adjust:{account.pk}:{timezone.now().timestamp()}:{created_by and created_by.pk}",
+        amount=signed,
+        reason=reason,
+        created_by=created_by,
+    )
+    return entry
+
+
+# -- expiry -------------------------------------------------------------------------------------
+
+
+def expiring_amount(account, *, now):
+    """FIFO: credit added up to N months ago that later bookings have not used up."""
+    months = get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS")
+    if not months:
+        return ZERO
+    cutoff = _months_before(now, months)
+    entries = CreditEntry.objects.filter(account=account)
+    old_in = entries.filter(amount__gt=0, created__lte=cutoff).aggregate(s=Sum("amount"))["s"]
+    outflow = entries.filter(amount__lt=0).aggregate(s=Sum("amount"))["s"]
+    due = _exact(old_in) + _exact(outflow)
+    return min(max(ZERO, due), account.balance)
+
+
+@transaction.atomic
+def expire_account(account, *, now=None):
+    """Book the expiry of ``account`` due at ``now``; at most one booking per account and day."""
+    now = now or timezone.now()
+    account = _lock(account)
+    amount = expiring_amount(account, now=now)
+    if amount <= 0:
+        return None
+    entry, _created = _book(
+        account,
+        kind=CreditEntry.EXPIRED,
+        key=f"expire:{account.pk}:{now.date().isoformat()}",
+        amount=-amount,
+        reason=_("Expired after %(months)s months")
+        % {"months": get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS")},
+        created=now,
+    )
+    return entry
+
+
+def accounts_to_expire():
+    return CreditAccount.objects.filter(balance__gt=0).order_by("pk")
+
+
+def expire_all(*, now=None, progress=None):
+    """Run the expiry over every account with credit; one transaction per account."""
+    now = now or timezone.now()
+    booked = 0
+    total = ZERO
+    if not get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS"):
+        return booked, total
+    for account in accounts_to_expire().iterator(chunk_size=500):
+        entry = expire_account(account, now=now)
+        if entry is not None:
+            booked += 1
+            total += -entry.amount
+        if progress is not None:
+            progress(1)
+    return booked, total
+
+
+# -- the check ----------------------------------------------------------------------------------
+
+
+def check_books(accounts=None):
+    """Accounts whose cached totals differ from the sum of their entries: ``[(account, sums)]``."""
+    accounts = accounts if accounts is not None else CreditAccount.objects.all()
+    wrong = []
+    sums = {
+        row["account"]: row
+        for row in CreditEntry.objects.filter(account__in=accounts)
+        .values("account")
+        .annotate(amount=Sum("amount"), pending=Sum("pending_amount"))
+    }
+    for account in accounts:
+        row = sums.get(account.pk, {"amount": ZERO, "pending": ZERO})
+        row = {"amount": _exact(row["amount"]), "pending": _exact(row["pending"])}
+        if row["amount"] != account.balance or row["pending"] != account.pending:
+            wrong.append((account, row))
+    return wrong
+
+
+def orphan_spends(*, older_than=timedelta(hours=1)):
+    """Spends whose order never came into being and that were never reversed."""
+    from oscar.core.loading import get_model as oscar_get_model
+
+    Order = oscar_get_model("order", "Order")
+    cutoff = timezone.now() - older_than
+    candidates = CreditEntry.objects.filter(
+        kind=CreditEntry.SPENT, reversals__isnull=True, created__lte=cutoff
+    )
+    numbers = set(
+        Order.objects.filter(number__in=candidates.values("order_number")).values_list(
+            "number", flat=True
+        )
+    )
+    return [e for e in candidates if e.order_number not in numbers]

@@ -1,0 +1,12 @@
+"""Background work (django-tasks) started from the dashboard."""
+
+from django_tasks import task
+
+
+@task()
+def expire_credit():
+    """The expiry run of ``manage.py mlm_credit_expire``, for the dashboard button."""
+    from . import services
+
+    booked, total = services.expire_all()
+    return {"bookings": booked, "total": str(total)}

@@ -1,0 +1,304 @@
+"""Customer ledger, CSV export and the staff pages (accounts, adjustments, rules, expiry).
+
+Views only parse input, call :mod:`.services` and show its messages.
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+from oscar.core.loading import get_model
+
+from oscar_mlm.conf import get_setting
+
+from . import services
+from .exceptions import CreditError
+from .forms import AdjustForm, ExpiryForm, RuleForm
+
+CreditAccount = get_model("mlm_credit", "CreditAccount")
+CreditEntry = get_model("mlm_credit", "CreditEntry")
+CreditRule = get_model("mlm_credit", "CreditRule")
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+
+
+def keyset_page(entries, before, per_page):
+    """One page of ``entries`` (newest first) below the id ``before``: keyset pagination.
+
+    The index (account, -id) makes every page a short index range scan,
+    however deep in the ledger: no OFFSET, no COUNT.
+    """
+    qs = entries.order_by("-id").select_related("order")
+    if before:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs[: per_page + 1])
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return rows, (rows[-1].pk if more and rows else None)
+
+
+def parse_before(request):
+    value = request.GET.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
+class LedgerMixin:
+    def get_account(self):
+        raise NotImplementedError
+
+    def ledger_context(self, account):
+        per_page = get_setting("OSCAR_MLM_CREDIT_ENTRIES_PER_PAGE")
+        before = parse_before(self.request)
+        if account is None:
+            rows, next_before = [], None
+        else:
+            rows, next_before = keyset_page(account.entries.all(), before, per_page)
+        return {
+            "account": account,
+            "entries": rows,
+            "next_before": next_before,
+            "is_first_page": before is None,
+            "upcoming_expiry": services.upcoming_expiry(account) if account else [],
+            "expiry_months": get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS"),
+        }
+
+
+class LedgerView(LedgerMixin, generic.TemplateView):
+    """The customer's credit: balance, pending credit, upcoming expiry, every booking."""
+
+    template_name = "oscar_mlm/mlm_credit/ledger.html"
+
+    def get_account(self):
+        currency = self.request.GET.get("currency") or settings.OSCAR_DEFAULT_CURRENCY
+        accounts = CreditAccount.objects.filter(user=self.request.user)
+        return accounts.filter(currency=currency.upper()).first() or accounts.first()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.ledger_context(self.get_account()))
+        ctx["other_accounts"] = CreditAccount.objects.filter(user=self.request.user)
+        ctx["active_tab"] = "credit"
+        return ctx
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def csv_rows(account):
+    yield [
+        _("Date"),
+        _("Type"),
+        _("Order"),
+        _("Reason"),
+        _("Amount"),
+        _("Pending amount"),
+        _("Balance"),
+        _("Pending"),
+        _("Currency"),
+    ]
+    for entry in account.entries.order_by("id").iterator(chunk_size=2000):
+        yield [
+            entry.created.isoformat(),
+            entry.get_kind_display(),
+            entry.order_number,
+            entry.reason,
+            entry.amount,
+            entry.pending_amount,
+            entry.balance_after,
+            entry.pending_after,
+            account.currency,
+        ]
+
+
+class LedgerCsvView(LedgerView):
+    def get(self, request, *args, **kwargs):
+        account = self.get_account()
+        if account is None:
+            raise Http404(_("You have no credit account yet."))
+        writer = csv.writer(Echo())
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in csv_rows(account)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="credit-{account.currency.lower()}.csv"'
+        )
+        return response
+
+
+# -- staff --------------------------------------------------------------------------------------
+
+
+class StaffAccountListView(generic.ListView):
+    template_name = "oscar_mlm/mlm_credit/dashboard/account_list.html"
+    context_object_name = "accounts"
+
+    def get_paginate_by(self, queryset):
+        return get_setting("OSCAR_MLM_CREDIT_ENTRIES_PER_PAGE")
+
+    def get_queryset(self):
+        qs = CreditAccount.objects.select_related("user").order_by("-id")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            qs = qs.filter(
+                Q(user__email__icontains=query)
+                | Q(user__last_name__icontains=query)
+                | Q(user__first_name__icontains=query)
+            )
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["q"] = self.request.GET.get("q", "")
+        return ctx
+
+
+class StaffAccountView(LedgerMixin, generic.TemplateView):
+    template_name = "oscar_mlm/mlm_credit/dashboard/account_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        account = get_object_or_404(CreditAccount.objects.select_related("user"), pk=kwargs["pk"])
+        ctx.update(self.ledger_context(account))
+        return ctx
+
+
+class StaffAdjustView(generic.FormView):
+    template_name = "oscar_mlm/mlm_credit/dashboard/adjust.html"
+    form_class = AdjustForm
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        self.customer = get_object_or_404(get_user_model(), pk=kwargs["user_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["customer"] = self.customer
+        ctx["accounts"] = CreditAccount.objects.filter(user=self.customer)
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            account = services.open_account(self.customer, data["currency"])
+            entry = services.adjust(
+                account=account,
+                amount=data["amount"],
+                currency=data["currency"],
+                reason=data["reason"],
+                created_by=self.request.user,
+                direction=data["direction"],
+            )
+        except CreditError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Booked. The balance is now %(balance)s %(currency)s.")
+            % {"balance": entry.balance_after, "currency": account.currency},
+        )
+        return redirect("mlm_credit:mlm-credit-account-detail", pk=account.pk)
+
+
+class StaffRuleListView(generic.TemplateView):
+    template_name = "oscar_mlm/mlm_credit/dashboard/rule_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["product_rules"] = CreditRule.objects.filter(product__isnull=False).select_related(
+            "product"
+        )
+        ctx["classes"] = ProductClass.objects.select_related("mlm_credit_rule").order_by("name")
+        query = self.request.GET.get("q", "").strip()
+        ctx["q"] = query
+        if query:
+            ctx["products"] = Product.objects.filter(
+                Q(title__icontains=query) | Q(upc=query)
+            ).order_by("title")[:50]
+        return ctx
+
+
+class RuleView(generic.FormView):
+    """Edit the credit rule of one product or product type (empty value: no rule)."""
+
+    template_name = "oscar_mlm/mlm_credit/dashboard/rule_form.html"
+    form_class = RuleForm
+
+    def get_target(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        self.target = self.get_target()
+        self.rule = CreditRule.objects.filter(**{self.target_field: self.target}).first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.rule or CreditRule(**{self.target_field: self.target})
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(target=self.target, rule=self.rule, target_field=self.target_field)
+        if self.target_field == "product":
+            ctx["effective_rule"] = services.rule_for(self.target)
+        return ctx
+
+    def form_valid(self, form):
+        if form.cleaned_data.get("value") is None:
+            if self.rule is not None:
+                self.rule.delete()
+            messages.success(self.request, _("No credit is set here any more."))
+        else:
+            form.save()
+            messages.success(self.request, _("The credit setting was saved."))
+        return redirect(self.request.path)
+
+
+class StaffProductRuleView(RuleView):
+    target_field = "product"
+
+    def get_target(self):
+        return get_object_or_404(Product, pk=self.kwargs["product_pk"])
+
+
+class StaffClassRuleView(RuleView):
+    target_field = "product_class"
+
+    def get_target(self):
+        return get_object_or_404(ProductClass, pk=self.kwargs["class_pk"])
+
+
+class StaffExpiryView(generic.FormView):
+    """Shows the expiry setting; the button enqueues the expiry run as a background task."""
+
+    template_name = "oscar_mlm/mlm_credit/dashboard/expiry.html"
+    form_class = ExpiryForm
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["expiry_months"] = get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS")
+        ctx["accounts_with_credit"] = services.accounts_to_expire().count()
+        return ctx
+
+    def form_valid(self, form):
+        if not get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS"):
+            messages.error(self.request, _("Credit does not expire in this shop."))
+            return redirect(reverse("mlm_credit:mlm-credit-expiry"))
+        from .tasks import expire_credit
+
+        result = expire_credit.enqueue()
+        messages.success(
+            self.request,
+            _("The expiry run was started in the background (task %(id)s).") % {"id": result.id},
+        )
+        return redirect(reverse("mlm_credit:mlm-credit-expiry"))

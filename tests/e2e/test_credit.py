@@ -1,0 +1,60 @@
+"""A customer with credit buys: the deduction on the preview and the confirmation, the booking
+in the ledger."""
+
+import re
+from decimal import Decimal as D
+
+from oscar.core.loading import get_model
+from oscar.test import factories as oscar_factories
+from playwright.sync_api import expect
+
+from oscar_mlm.apps.mlm_credit import services
+from oscar_mlm.test.factories import UserFactory
+
+Order = get_model("order", "Order")
+PASSWORD = "secret-pass-123"
+
+
+def test_customer_pays_partly_with_credit(page, transactional_db, settings):
+    settings.OSCAR_INITIAL_ORDER_STATUS = "Pending"
+    user = UserFactory(email="eva@example.com")
+    account = services.open_account(user, "EUR")
+    services.adjust(
+        account=account, amount="4.00", currency="EUR", reason="Welcome gift", created_by=None
+    )
+    product = oscar_factories.create_product(title="Tea", price=D("10.00"), num_in_stock=10)
+    oscar_factories.CountryFactory(
+        iso_3166_1_a2="DE", printable_name="Germany", is_shipping_country=True
+    )
+
+    page.goto("/accounts/login/")
+    page.locator("#id_login-username").fill(user.email)
+    page.locator("#id_login-password").fill(PASSWORD)
+    page.locator("#login_form button[type=submit]").click()
+    expect(page.locator("#logout_link")).to_be_attached()
+
+    page.goto(product.get_absolute_url())
+    page.locator("#add_to_basket_form button[type=submit]").click()
+    page.goto("/checkout/")
+    page.locator("#id_first_name").fill("Eva")
+    page.locator("#id_last_name").fill("Muster")
+    page.locator("#id_line1").fill("Hauptstr. 1")
+    page.locator("#id_line4").fill("Berlin")
+    page.locator("#id_postcode").fill("10115")
+    # With one shipping country Oscar hides the country field and fills it in.
+    page.locator("#new_shipping_address button[type=submit]").click()
+    page.goto("/checkout/preview/")
+    expect(page.locator("#mlm-credit-applied")).to_contain_text("4.00")
+    expect(page.locator("#mlm-credit-rest")).to_contain_text("6.00")
+    page.locator("#place-order").click()
+
+    expect(page).to_have_url(re.compile(r"/checkout/thank-you/"))
+    expect(page.locator("body")).to_contain_text("Loyalty credit")
+    order = Order.objects.get(user=user)
+    assert order.sources.get().amount_debited == D("4.00")
+
+    page.goto("/accounts/credit/")
+    ledger = page.locator("#mlm-credit-ledger")
+    expect(ledger).to_contain_text("Spent")
+    expect(ledger).to_contain_text(str(order.number))
+    expect(page.locator("#mlm-credit-balance")).to_contain_text("0.00")
