@@ -26,7 +26,7 @@ class NotNewCustomer(VoucherError):
 
 class OwnCode(VoucherError):
     default_message = _(
-        "You cannot use your own voucher, nor one from your own team's line above you."
+        "You cannot use your own voucher, nor one from a partner in your own downline."
     )
 
 
