@@ -81,6 +81,10 @@ OSCAR_MLM_MEMBERS_PER_PAGE = 50
 # page) or "redirect" (to the same path on the company site).
 OSCAR_MLM_UNKNOWN_STOREFRONT = "404"
 
+# Seconds the storefront of a handle is cached (0: no cache). Saving the member,
+# their user or storefront clears it; use a shared cache with several processes.
+OSCAR_MLM_STOREFRONT_CACHE_SECONDS = 30
+
 # The domains storefronts live under (<handle>.<domain>); None: PARENT_HOST only.
 OSCAR_MLM_STOREFRONT_DOMAINS = None
 

@@ -32,3 +32,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The documented default; tests that need the sponsor-id policy override it.
 OSCAR_MLM_COMPANY_SIGNUP = "none"
 LANGUAGE_CODE = "en"
+# The locmem cache outlives each test's database; tests of the cache turn it on.
+OSCAR_MLM_STOREFRONT_CACHE_SECONDS = 0

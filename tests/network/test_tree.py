@@ -78,3 +78,12 @@ def test_walks_stop_on_a_corrupt_cycle(network):
     assert len(tree.upline_ids(n["carla"], max_depth=50)) == 50
     # carla, then c1 and ben, then carla again...: 5 x 1 + 5 x 2 rows in 10 levels.
     assert tree.downline_size(n["ben"], max_depth=10) == 15
+
+
+def test_downline_ids_and_zero_depth(network):
+    n = network
+    assert sorted(tree.downline_ids(n["anna"])) == sorted(
+        tree.downline(n["anna"]).values_list("pk", flat=True)
+    )
+    # A depth below one still means the first line.
+    assert tree.level_counts(n["anna"], max_depth=0) == [(1, 3)]

@@ -305,10 +305,17 @@ def assign_sponsor(*, member, new_sponsor, changed_by=None, reason="", source=Sp
 
 
 def _move(member, new_sponsor, source, changed_by, reason):
-    old_sponsor = Member.objects.get(pk=member.parent_id)
+    old_sponsor_id = member.parent_id
     member.parent = new_sponsor
     member.save(update_fields=["parent"])
-    return _audit(member, old_sponsor, new_sponsor, source, changed_by, reason)
+    return SponsorChange.objects.create(
+        member=member,
+        old_sponsor_id=old_sponsor_id,
+        new_sponsor=new_sponsor,
+        source=source,
+        changed_by=changed_by,
+        reason=reason or "",
+    )
 
 
 def rename_handle(*, member, new_handle, changed_by=None):

@@ -15,6 +15,8 @@ class MlmStorefrontConfig(OscarConfig):
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
+        from . import receivers  # noqa: F401  (keeps the storefront lookup cache fresh)
+
         self.opportunity_view = get_class("mlm_storefront.views", "OpportunityView")
         self.edit_view = get_class("mlm_storefront.views", "StorefrontEditView")
 

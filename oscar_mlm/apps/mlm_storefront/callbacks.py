@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 from oscar_mlm.conf import get_setting
 
 from .context import StorefrontContext
+from .lookup import storefront_owner
 from .urls import company_url, storefront_url
 
 Member = get_model("mlm_network", "Member")
@@ -64,11 +65,7 @@ def resolve_storefront(request, handle):
     # <handle>.<storefront domain> is a storefront.
     if _hostname(request) not in {f"{handle}.{domain}" for domain in storefront_domains()}:
         return unknown_storefront(request)
-    member = (
-        Member.objects.filter(handle=handle, kind=Member.DISTRIBUTOR)
-        .select_related("user", "storefront")
-        .first()
-    )
+    member = storefront_owner(handle)
     theme = getattr(member, "storefront", None) if member else None
     if member and member.is_active and not (theme and theme.is_hidden):
         request.storefront = StorefrontContext(member=member, handle=handle, theme=theme)
