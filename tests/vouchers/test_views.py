@@ -128,3 +128,10 @@ def test_customers_have_no_codes_page(client, newbie):
 def test_code_without_dashes_is_found(shopping, code):
     response = add(shopping, code.code.replace("-", " ").lower())
     assert any("added to cart" in m for m in messages_of(response))
+
+
+def test_too_long_code_is_refused_and_changes_nothing(shopping, code):
+    response = add(shopping, "X" * 200)
+    assert messages_of(response)
+    assert response.context["basket"].total_discount == D("0.00")
+    assert not response.context["basket"].vouchers.exists()
