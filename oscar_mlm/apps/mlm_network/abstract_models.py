@@ -176,7 +176,26 @@ class AppendOnlyModel(models.Model):
         raise TypeError(f"{type(self).__name__} rows are append-only and cannot be deleted.")
 
 
-class AbstractSponsorChange(AppendOnlyModel):
+class AbstractAuditEntry(AppendOnlyModel):
+    """Who changed something about a member, when and why."""
+
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created", "-pk"]
+
+
+class AbstractSponsorChange(AbstractAuditEntry):
     """One audited change of a member's sponsor, the first placement included.
 
     Append-only: never updated, never deleted. A correction is another change.
@@ -220,16 +239,6 @@ class AbstractSponsorChange(AppendOnlyModel):
         verbose_name=_("new sponsor"),
     )
     source = models.CharField(_("through"), max_length=16, choices=SOURCE_CHOICES)
-    reason = models.TextField(_("reason"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
         abstract = True
@@ -242,7 +251,7 @@ class AbstractSponsorChange(AppendOnlyModel):
         return f"{self.member_id}: {self.old_sponsor_id} -> {self.new_sponsor_id}"
 
 
-class AbstractStatusChange(AppendOnlyModel):
+class AbstractStatusChange(AbstractAuditEntry):
     """One audited change of a member's role, status or storefront name."""
 
     PROMOTED, DEACTIVATED, REACTIVATED, RENAMED = (
@@ -265,16 +274,6 @@ class AbstractStatusChange(AppendOnlyModel):
         verbose_name=_("member"),
     )
     event = models.CharField(_("event"), max_length=16, choices=EVENT_CHOICES)
-    reason = models.TextField(_("reason"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
         abstract = True

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
 from oscar.apps.customer.utils import get_password_reset_url
 
 
@@ -22,7 +21,6 @@ def send_welcome(member):
         "sponsor": member.parent,
         "set_password_url": f"{scheme}://{site.domain}{get_password_reset_url(user)}",
     }
-    with translation.override(translation.get_language()):
-        subject = render_to_string("oscar_mlm/mlm_network/emails/welcome_subject.txt", context)
-        body = render_to_string("oscar_mlm/mlm_network/emails/welcome_body.txt", context)
+    subject = render_to_string("oscar_mlm/mlm_network/emails/welcome_subject.txt", context)
+    body = render_to_string("oscar_mlm/mlm_network/emails/welcome_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])

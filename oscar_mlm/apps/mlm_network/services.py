@@ -149,10 +149,10 @@ def _lock(*pks):
     return locked
 
 
-def _audit(member, old_sponsor, new_sponsor, source, changed_by, reason):
+def _audit(member, old_sponsor_id, new_sponsor, source, changed_by, reason):
     return SponsorChange.objects.create(
         member=member,
-        old_sponsor=old_sponsor,
+        old_sponsor_id=old_sponsor_id,
         new_sponsor=new_sponsor,
         source=source,
         changed_by=changed_by,
@@ -308,14 +308,7 @@ def _move(member, new_sponsor, source, changed_by, reason):
     old_sponsor_id = member.parent_id
     member.parent = new_sponsor
     member.save(update_fields=["parent"])
-    return SponsorChange.objects.create(
-        member=member,
-        old_sponsor_id=old_sponsor_id,
-        new_sponsor=new_sponsor,
-        source=source,
-        changed_by=changed_by,
-        reason=reason or "",
-    )
+    return _audit(member, old_sponsor_id, new_sponsor, source, changed_by, reason)
 
 
 def rename_handle(*, member, new_handle, changed_by=None):

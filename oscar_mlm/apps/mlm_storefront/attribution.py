@@ -11,6 +11,8 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.conf import get_setting
 
+from .urls import hostname
+
 SALT = "oscar_mlm.attribution"
 
 Member = get_model("mlm_network", "Member")
@@ -49,9 +51,8 @@ def _cookie_domain(request):
     domain = get_setting("OSCAR_MLM_ATTRIBUTION_COOKIE_DOMAIN")
     if not domain:
         return None
-    hostname = request.get_host().rsplit(":", 1)[0]
     # Browsers drop a cookie for a domain the host is not part of; don't send one.
-    return domain if ("." + hostname).endswith("." + domain.lstrip(".")) else None
+    return domain if ("." + hostname(request)).endswith("." + domain.lstrip(".")) else None
 
 
 def remember(request, response, handle):

@@ -15,14 +15,10 @@ from oscar_mlm.conf import get_setting
 
 from .context import StorefrontContext
 from .lookup import storefront_owner
-from .urls import company_url, storefront_url
+from .urls import company_url, hostname, storefront_url
 
 Member = get_model("mlm_network", "Member")
 HandleRedirect = get_model("mlm_network", "HandleRedirect")
-
-
-def _hostname(request):
-    return request.get_host().rsplit(":", 1)[0] if "]" not in request.get_host() else ""
 
 
 def _parent():
@@ -43,9 +39,9 @@ def company_host(request):
     """
     request.storefront = None
     parent = _parent()
-    hostname = _hostname(request)
-    if parent and hostname.endswith("." + parent) and hostname != f"www.{parent}":
-        label = hostname[: -len(parent) - 1]
+    name = hostname(request)
+    if parent and name.endswith("." + parent) and name != f"www.{parent}":
+        label = name[: -len(parent) - 1]
         if "." in label or label not in get_setting("OSCAR_MLM_RESERVED_HANDLES"):
             return unknown_storefront(request)
     return None
@@ -63,7 +59,7 @@ def resolve_storefront(request, handle):
         return company_host(request)
     # The host pattern also matches "anna.shop.example.shop.example": only
     # <handle>.<storefront domain> is a storefront.
-    if _hostname(request) not in {f"{handle}.{domain}" for domain in storefront_domains()}:
+    if hostname(request) not in {f"{handle}.{domain}" for domain in storefront_domains()}:
         return unknown_storefront(request)
     member = storefront_owner(handle)
     theme = getattr(member, "storefront", None) if member else None

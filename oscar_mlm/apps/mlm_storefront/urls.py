@@ -7,6 +7,12 @@ foreign Host header (the request's host passed ``ALLOWED_HOSTS``).
 from django.conf import settings
 
 
+def hostname(request):
+    """The request's host without the port ("" for an IPv6 literal)."""
+    host = request.get_host()
+    return "" if "]" in host else host.rsplit(":", 1)[0]
+
+
 def _scheme(request):
     return "https" if request is not None and request.is_secure() else "http"
 
