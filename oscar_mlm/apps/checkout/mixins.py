@@ -1,6 +1,6 @@
 """Loyalty credit as an Oscar payment source.
 
-``handle_payment`` books the spend (``services.debit_for_order``, key
+``handle_payment`` books the spend (``services.spend_for_order``, key
 ``order:<number>:spend``) and records a payment source and event for it; the
 rest of the order total goes to ``handle_remaining_payment`` (the shop's
 ordinary payment, Oscar's no-op by default). An order fully covered by
@@ -18,6 +18,7 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core import prices
@@ -28,11 +29,35 @@ from oscar_mlm.apps.mlm_credit.exceptions import CreditError
 from oscar_mlm.conf import get_setting
 
 Order = get_model("order", "Order")
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
 logger = logging.getLogger("oscar_mlm.credit")
 ZERO = Decimal("0.00")
+
+
+def credit_payment_types():
+    """Pks of Oscar's payment source type and payment event type for credit.
+
+    Both are named ``OSCAR_MLM_CREDIT_SOURCE_TYPE`` and read in one query
+    (created on first use).
+    """
+    name = get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
+    event_types = PaymentEventType.objects.filter(name=name).values("pk")[:1]
+    row = (
+        SourceType.objects.filter(name=name)
+        .annotate(event_type_id=Subquery(event_types))
+        .values_list("pk", "event_type_id")
+        .first()
+    )
+    source_type_id, event_type_id = row or (None, None)
+    if source_type_id is None:
+        source_type_id = SourceType.objects.get_or_create(name=name)[0].pk
+    if event_type_id is None:
+        event_type_id = PaymentEventType.objects.get_or_create(name=name)[0].pk
+    return source_type_id, event_type_id
 
 
 class CreditPaymentMixin:
@@ -54,21 +79,19 @@ class CreditPaymentMixin:
 
     def credit_to_apply(self, order_total):
         """Credit that pays for ``order_total`` now (0 if the customer keeps it)."""
-        user = self.request.user
-        if not user.is_authenticated or not self.wants_credit():
-            return ZERO
-        return credit.credit_to_apply(user, order_total.currency, order_total.incl_tax)
+        return self.credit_summary(order_total)["applied"]
 
     def credit_summary(self, order_total):
         user = self.request.user
         available = (
             credit.available_credit(user, order_total.currency) if user.is_authenticated else ZERO
         )
-        applied = self.credit_to_apply(order_total)
+        total = order_total.incl_tax
+        applied = min(available, total) if self.wants_credit() and total > 0 else ZERO
         return {
             "available": available,
             "applied": applied,
-            "rest": order_total.incl_tax - applied,
+            "rest": total - applied,
             "use": self.wants_credit(),
             "currency": order_total.currency,
         }
@@ -76,7 +99,8 @@ class CreditPaymentMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         total = ctx.get("order_total")
-        if total is not None and getattr(total, "is_tax_known", False):
+        # Only the preview shows it (our template); the payment details page is Oscar's.
+        if self.preview and total is not None and getattr(total, "is_tax_known", False):
             ctx["mlm_credit"] = self.credit_summary(total)
         return ctx
 
@@ -90,30 +114,29 @@ class CreditPaymentMixin:
 
     def handle_payment(self, order_number, total, **kwargs):
         self._mlm_credit_entry = None
-        amount = self.credit_to_apply(total)
-        # After reading the balance: a spend committed before that read is seen here too.
-        if credit.live_spend(order_number) is not None:
-            # Another request is placing (or has placed) this very order: a duplicate submit.
-            raise UnableToTakePayment(_("This order is already being placed."))
-        if amount > 0:
+        amount = ZERO
+        if self.request.user.is_authenticated and self.wants_credit():
+            # Reads the balance under the account lock and books in the same transaction.
             try:
-                entry = credit.debit_for_order(
+                entry = credit.spend_for_order(
                     user=self.request.user,
-                    amount=amount,
                     currency=total.currency,
                     order_number=order_number,
+                    up_to=total.incl_tax,
                 )
             except CreditError as exc:
                 raise UnableToTakePayment(str(exc.message)) from exc
-            if not getattr(entry, "was_created", True):
-                # The same order is being placed by another request right now.
+            if entry is not None and not entry.was_created:
+                # Another request is placing (or has placed) this very order: a duplicate submit.
                 raise UnableToTakePayment(_("This order is already being placed."))
-            self._mlm_credit_entry = entry
-            try:
-                self.record_credit_payment(entry, amount, total.currency)
-            except BaseException:
-                self.compensate_credit(order_number)
-                raise
+            if entry is not None:
+                amount = -entry.amount
+                self._mlm_credit_entry = entry
+                try:
+                    self.record_credit_payment(entry, amount, total.currency)
+                except BaseException:
+                    self.compensate_credit(order_number)
+                    raise
         rest = total.incl_tax - amount
         if rest > 0 or amount == 0:
             try:
@@ -124,20 +147,23 @@ class CreditPaymentMixin:
                 raise
 
     def record_credit_payment(self, entry, amount, currency):
-        source_type, __ = SourceType.objects.get_or_create(
-            name=get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
-        )
+        source_type_id, event_type_id = credit_payment_types()
         self.add_payment_source(
             Source(
-                source_type=source_type,
+                source_type_id=source_type_id,
                 currency=currency,
                 amount_allocated=amount,
                 amount_debited=amount,
                 reference=entry.idempotency_key,
             )
         )
-        self.add_payment_event(
-            get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE"), amount, reference=entry.idempotency_key
+        # Oscar's add_payment_event, without its own get_or_create of the event type.
+        if self._payment_events is None:
+            self._payment_events = []
+        self._payment_events.append(
+            PaymentEvent(
+                event_type_id=event_type_id, amount=amount, reference=entry.idempotency_key
+            )
         )
 
     @staticmethod

@@ -24,7 +24,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -137,25 +137,44 @@ def live_spend(order_number):
 
 def rule_for(product):
     """The credit rule of a product: its own, its parent's, else its class's (or None)."""
-    rules = {r.product_id: r for r in CreditRule.objects.filter(product__in=_lineage(product))}
-    for candidate in _lineage(product):
-        if candidate.pk in rules:
-            return rules[candidate.pk]
-    product_class = product.get_product_class()
-    if product_class is None:
-        return None
-    return CreditRule.objects.filter(product_class=product_class).first()
+    return rules_for([product])[product.pk]
 
 
-def _lineage(product):
-    return [p for p in (product, getattr(product, "parent", None)) if p is not None]
+def rules_for(products):
+    """``{product pk: rule or None}`` for many products, in one query.
+
+    A rule on the product beats one on its parent, which beats one on the class.
+    Load products with ``select_related("parent")`` to spare a query per child.
+    """
+    targets = {}
+    for product in products:
+        lineage = [p for p in (product, product.parent if product.parent_id else None) if p]
+        class_id = next((p.product_class_id for p in lineage if p.product_class_id), None)
+        targets[product.pk] = ([p.pk for p in lineage], class_id)
+    product_ids = {pk for ids, __ in targets.values() for pk in ids}
+    class_ids = {class_id for __, class_id in targets.values() if class_id}
+    if not targets:
+        return {}
+    by_product, by_class = {}, {}
+    for rule in CreditRule.objects.filter(
+        Q(product_id__in=product_ids) | Q(product_class_id__in=class_ids)
+    ):
+        if rule.product_id:
+            by_product[rule.product_id] = rule
+        else:
+            by_class[rule.product_class_id] = rule
+    result = {}
+    for pk, (ids, class_id) in targets.items():
+        own = next((by_product[i] for i in ids if i in by_product), None)
+        result[pk] = own or by_class.get(class_id)
+    return result
 
 
-def credit_for_line(line):
-    """Credit earned by an order line under today's rules."""
+def credit_for_line(line, rule=None):
+    """Credit earned by an order line under today's rules (``rule``: if already looked up)."""
     if line.product is None:
         return ZERO
-    rule = rule_for(line.product)
+    rule = rule if rule is not None else rule_for(line.product)
     if rule is None:
         return ZERO
     price = line.line_price_incl_tax
@@ -236,8 +255,62 @@ def _lock(account):
     return CreditAccount.objects.select_for_update().get(pk=account.pk)
 
 
+def _lock_for(user_id, currency, *, open_missing=False, **annotations):
+    """The locked account of ``user_id`` in ``currency`` (one query), or None.
+
+    ``open_missing`` opens it first if there is none (race-safe);
+    ``annotations`` are read in the same query.
+    """
+    accounts = (
+        CreditAccount.objects.select_for_update()
+        .filter(user_id=user_id, currency=currency)
+        .annotate(**annotations)
+    )
+    account = accounts.first()
+    if account is None and open_missing:
+        try:
+            with transaction.atomic():
+                CreditAccount.objects.create(user_id=user_id, currency=currency)
+        except IntegrityError:
+            pass  # opened by a concurrent request meanwhile
+        account = accounts.first()
+    return account
+
+
 def _existing(key):
     return CreditEntry.objects.filter(idempotency_key=key).first()
+
+
+def _new_entry(account, *, kind, key, amount=ZERO, pending=ZERO, **fields):
+    """An unsaved entry that moves the *locked* ``account``'s totals (updated in memory)."""
+    balance = account.balance + amount
+    pending_total = account.pending + pending
+    if balance < 0:
+        raise InsufficientCredit(
+            _("Only %(balance)s %(currency)s of credit is available.")
+            % {"balance": account.balance, "currency": account.currency}
+        )
+    if pending_total < 0:  # pragma: no cover - the services never ask for this
+        raise InsufficientCredit()
+    account.balance, account.pending = balance, pending_total
+    entry = CreditEntry(
+        account=account,
+        kind=kind,
+        amount=amount,
+        pending_amount=pending,
+        balance_after=balance,
+        pending_after=pending_total,
+        idempotency_key=key,
+        **fields,
+    )
+    entry.was_created = True
+    return entry
+
+
+def _save_totals(account):
+    CreditAccount.objects.filter(pk=account.pk).update(
+        balance=account.balance, pending=account.pending
+    )
 
 
 def _book(account, *, kind, key, amount=ZERO, pending=ZERO, **fields):
@@ -249,36 +322,27 @@ def _book(account, *, kind, key, amount=ZERO, pending=ZERO, **fields):
     if existing is not None:
         existing.was_created = False
         return existing, False
-    balance = account.balance + amount
-    pending_total = account.pending + pending
-    if balance < 0:
-        raise InsufficientCredit(
-            _("Only %(balance)s %(currency)s of credit is available.")
-            % {"balance": account.balance, "currency": account.currency}
-        )
-    if pending_total < 0:  # pragma: no cover - the services never ask for this
-        raise InsufficientCredit()
+    before = account.balance, account.pending
+    entry = _new_entry(account, kind=kind, key=key, amount=amount, pending=pending, **fields)
     try:
         with transaction.atomic():
-            entry = CreditEntry.objects.create(
-                account=account,
-                kind=kind,
-                amount=amount,
-                pending_amount=pending,
-                balance_after=balance,
-                pending_after=pending_total,
-                idempotency_key=key,
-                **fields,
-            )
+            entry.save()
     except IntegrityError:
+        account.balance, account.pending = before
         existing = _existing(key)
         if existing is None:
             raise
+        existing.was_created = False
         return existing, False
-    CreditAccount.objects.filter(pk=account.pk).update(balance=balance, pending=pending_total)
-    account.balance, account.pending = balance, pending_total
-    entry.was_created = True
+    _save_totals(account)
     return entry, True
+
+
+def _book_new(account, entries):
+    """Save entries made by :func:`_new_entry` whose keys the caller checked under the lock."""
+    CreditEntry.objects.bulk_create(entries)
+    _save_totals(account)
+    return entries
 
 
 # -- checkout -----------------------------------------------------------------------------------
@@ -286,16 +350,20 @@ def _book(account, *, kind, key, amount=ZERO, pending=ZERO, **fields):
 
 @transaction.atomic
 def debit_for_order(*, user, amount, currency, order_number):
-    """Spend ``amount`` of credit on the order ``order_number`` (booked before it exists).
+    """Spend exactly ``amount`` of credit on the order ``order_number`` (booked before it exists).
 
     Idempotent per order: while a spend for this order stands (not reversed),
-    it is returned again and nothing more is booked. After a compensating
-    reversal (placement failed), a retry with the same number books anew
-    under the key ``order:<number>:spend:<attempt>``.
+    it is returned again (``was_created`` False) and nothing more is booked.
+    After a compensating reversal (placement failed), a retry with the same
+    number books anew under the key ``order:<number>:spend:<attempt>``.
     """
     amount = parse_amount(amount)
     currency = normalise_currency(currency)
-    account = get_account(user, currency)
+    account = (
+        _lock_for(user.pk, currency, **_spent_on(order_number))
+        if user is not None and user.is_authenticated
+        else None
+    )
     if account is None:
         if user is not None and user.is_authenticated and user.mlm_credit_accounts.exists():
             other = user.mlm_credit_accounts.first()
@@ -304,17 +372,55 @@ def debit_for_order(*, user, amount, currency, order_number):
                 % {"account": other.currency, "currency": currency}
             )
         raise InsufficientCredit(_("There is no credit in your account."))
-    account = _lock(account)
-    spends = CreditEntry.objects.filter(
-        account=account, kind=CreditEntry.SPENT, order_number=order_number
-    )
-    live = spends.filter(reversals__isnull=True).first()
+    return _spend(account, amount, order_number, user)
+
+
+@transaction.atomic
+def spend_for_order(*, user, currency, order_number, up_to):
+    """Spend the available credit, at most ``up_to``, on the order ``order_number``.
+
+    The checkout's one call: locks the account, books the spend and returns
+    it, or None if there is no credit to spend. A spend that already stands
+    for this order is returned with ``was_created`` False (a duplicate submit).
+    """
+    currency = normalise_currency(currency)
+    if user is None or not user.is_authenticated or up_to <= 0:
+        return None
+    account = _lock_for(user.pk, currency, **_spent_on(order_number))
+    if account is None:
+        return None
+    return _spend(account, min(account.balance, quantize(up_to)), order_number, user)
+
+
+def _spent_on(order_number):
+    # Read with the lock: usually no spend exists yet and the spends need no query of their own.
+    return {
+        "has_spends": Exists(
+            CreditEntry.objects.filter(
+                account=OuterRef("pk"), kind=CreditEntry.SPENT, order_number=order_number
+            )
+        )
+    }
+
+
+def _spend(account, amount, order_number, user):
+    """Book a spend on the locked ``account``; the order's live spend if there is one."""
+    spends = []
+    if getattr(account, "has_spends", True):
+        spends = list(
+            CreditEntry.objects.filter(
+                account=account, kind=CreditEntry.SPENT, order_number=order_number
+            ).annotate(reversed=Exists(CreditEntry.objects.filter(reverses=OuterRef("pk"))))
+        )
+    live = next((spend for spend in spends if not spend.reversed), None)
     if live is not None:
         live.was_created = False
         return live
-    attempt = spends.count()
+    if amount <= 0:
+        return None
+    attempt = len(spends)
     key = f"order:{order_number}:spend" + (f":{attempt + 1}" if attempt else "")
-    entry, _created = _book(
+    entry = _new_entry(
         account,
         kind=CreditEntry.SPENT,
         key=key,
@@ -322,7 +428,8 @@ def debit_for_order(*, user, amount, currency, order_number):
         order_number=order_number,
         created_by=user,
     )
-    return entry
+    # The key is the order's and the account is locked: no savepoint needed.
+    return _book_new(account, [entry])[0]
 
 
 @transaction.atomic
@@ -369,32 +476,65 @@ def is_available_status(status):
     return status in _statuses("OSCAR_MLM_CREDIT_AVAILABLE_STATUS")
 
 
-@transaction.atomic
 def earn_for_order(order):
     """Book the credit the order's lines earn, as pending. Idempotent per line.
 
     If the order already stands at the releasing status, the credit is
-    released at once.
+    released at once. Runs inside order placement, so it is lean: the lines
+    and their rules (two queries) decide whether there is anything to book;
+    only then the account is locked (knowing in the same query whether this
+    order earned before), and all lines are booked with one insert.
     """
     if order.user_id is None:
         return []
-    earnings = [(line, credit_for_line(line)) for line in order.lines.select_related("product")]
-    earnings = [(line, credit) for line, credit in earnings if credit > 0]
+    lines = list(order.lines.select_related("product", "product__parent"))
+    rules = rules_for([line.product for line in lines if line.product is not None])
+    earnings = []
+    for line in lines:
+        rule = rules.get(line.product_id)
+        credit = credit_for_line(line, rule) if rule is not None else ZERO
+        if credit > 0:
+            earnings.append((f"order:{order.number}:line:{line.pk}:earn", line, credit))
     if not earnings:
         return []
-    account = _lock(open_account(order.user, order.currency))
-    entries = []
-    for line, credit in earnings:
-        entry, _created = _book(
+    with transaction.atomic(savepoint=False):
+        return _book_earnings(order, earnings)
+
+
+def _book_earnings(order, earnings):
+    account = _lock_for(
+        order.user_id,
+        normalise_currency(order.currency),
+        open_missing=True,
+        has_earned=Exists(
+            CreditEntry.objects.filter(
+                account=OuterRef("pk"), kind=CreditEntry.EARNED, order_number=order.number
+            )
+        ),
+    )
+    known = {}
+    if account.has_earned:
+        keys = [key for key, *__ in earnings]
+        known = {e.idempotency_key: e for e in CreditEntry.objects.filter(idempotency_key__in=keys)}
+    entries, new = [], []
+    for key, line, credit in earnings:
+        if key in known:
+            known[key].was_created = False
+            entries.append(known[key])
+            continue
+        entry = _new_entry(
             account,
             kind=CreditEntry.EARNED,
-            key=f"order:{order.number}:line:{line.pk}:earn",
+            key=key,
             pending=credit,
             order=order,
             order_number=order.number,
             line=line,
         )
         entries.append(entry)
+        new.append(entry)
+    if new:
+        _book_new(account, new)
     if is_available_status(order.status):
         entries += _release(account, order)
     return entries
