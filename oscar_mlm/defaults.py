@@ -155,3 +155,11 @@ OSCAR_MLM_CREDIT_ENTRIES_PER_PAGE = 50
 
 # Name of Oscar's payment source type for credit spent at checkout.
 OSCAR_MLM_CREDIT_SOURCE_TYPE = "Loyalty credit"
+
+# Credit spent on an order that is still missing after this many minutes is an orphan
+# (the process died between the spend and the order) and is given back by
+# ``manage.py mlm_credit_return_orphans``. Longer than your slowest checkout.
+OSCAR_MLM_CREDIT_ORPHAN_MINUTES = 60
+
+# How many days back that command looks for orphans (0: the whole ledger).
+OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS = 7

@@ -28,6 +28,7 @@ class MlmCreditConfig(OscarConfig):
         self.staff_product_rule_view = load("StaffProductRuleView")
         self.staff_class_rule_view = load("StaffClassRuleView")
         self.staff_expiry_view = load("StaffExpiryView")
+        self.staff_orphan_view = load("StaffOrphanView")
 
     def get_urls(self):
         # The shop mounts these at the site root ahead of Oscar's URLs (see docs/credit.rst).
@@ -74,6 +75,11 @@ class MlmCreditConfig(OscarConfig):
                 "dashboard/mlm/credit/expiry/",
                 staff(self.staff_expiry_view.as_view()),
                 name="mlm-credit-expiry",
+            ),
+            path(
+                "dashboard/mlm/credit/orphans/",
+                staff(self.staff_orphan_view.as_view()),
+                name="mlm-credit-orphans",
             ),
         ]
         return self.post_process_urls(urls)

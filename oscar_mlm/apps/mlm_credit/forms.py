@@ -69,3 +69,7 @@ class RuleForm(forms.ModelForm):
 
 class ExpiryForm(forms.Form):
     confirm = forms.BooleanField(label=_("Book the expiry of old credit now"), required=True)
+
+
+class OrphanForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Give the credit of these spends back now"), required=True)

@@ -28,5 +28,10 @@ CREDIT_NAVIGATION = {
             "url_name": "mlm_credit:mlm-credit-expiry",
             "access_fn": staff_access,
         },
+        {
+            "label": _("Spends without an order"),
+            "url_name": "mlm_credit:mlm-credit-orphans",
+            "access_fn": staff_access,
+        },
     ],
 }

@@ -846,18 +846,50 @@ def check_books(accounts=None):
     return wrong
 
 
-def orphan_spends(*, older_than=timedelta(hours=1)):
-    """Spends whose order never came into being and that were never reversed."""
+def orphan_spends(*, now=None, lookback_days=None):
+    """Spends whose order never came into being and that were never reversed.
+
+    A spend is booked before its order; if the process dies in between
+    (killed, out of memory), no compensation ran. Spends younger than
+    ``OSCAR_MLM_CREDIT_ORPHAN_MINUTES`` may still be in flight and are left
+    alone; older than ``lookback_days`` (default
+    ``OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS``; 0 = all) are not scanned, so a
+    frequent run reads only recent spends. A queryset, oldest first.
+    """
     from oscar.core.loading import get_model as oscar_get_model
 
     Order = oscar_get_model("order", "Order")
-    cutoff = timezone.now() - older_than
-    candidates = CreditEntry.objects.filter(
-        kind=CreditEntry.SPENT, reversals__isnull=True, created__lte=cutoff
+    now = now or timezone.now()
+    minutes = get_setting("OSCAR_MLM_CREDIT_ORPHAN_MINUTES")
+    days = (
+        get_setting("OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS")
+        if lookback_days is None
+        else (lookback_days)
     )
-    numbers = set(
-        Order.objects.filter(number__in=candidates.values("order_number")).values_list(
-            "number", flat=True
-        )
+    spends = CreditEntry.objects.filter(
+        kind=CreditEntry.SPENT, created__lte=now - timedelta(minutes=minutes)
     )
-    return [e for e in candidates if e.order_number not in numbers]
+    if days:
+        spends = spends.filter(created__gte=now - timedelta(days=days))
+    return (
+        spends.filter(reversals__isnull=True)
+        .exclude(Exists(Order._default_manager.filter(number=OuterRef("order_number"))))
+        .select_related("account")
+        .order_by("id")
+    )
+
+
+def return_orphan_spends(*, now=None, lookback_days=None, progress=None):
+    """Give back the credit of every orphan spend (one ``returned`` booking each, at most once).
+
+    Returns ``(count, total)``. Safe to run at any time and as often as wanted.
+    """
+    count, total = 0, ZERO
+    for entry in orphan_spends(now=now, lookback_days=lookback_days).iterator(chunk_size=500):
+        reversal = reverse_entry(entry, reason=_("Order was never placed"))
+        if reversal.was_created:
+            count += 1
+            total += reversal.amount
+        if progress is not None:
+            progress(1)
+    return count, total

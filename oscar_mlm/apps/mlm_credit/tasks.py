@@ -10,3 +10,12 @@ def expire_credit():
 
     booked, total = services.expire_all()
     return {"bookings": booked, "total": str(total)}
+
+
+@task()
+def return_orphan_spends():
+    """``manage.py mlm_credit_return_orphans``, for the dashboard button."""
+    from . import services
+
+    count, total = services.return_orphan_spends()
+    return {"returned": count, "total": str(total)}

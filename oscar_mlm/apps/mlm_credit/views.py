@@ -19,7 +19,7 @@ from oscar_mlm.conf import get_setting
 
 from . import services
 from .exceptions import CreditError
-from .forms import AdjustForm, ExpiryForm, RuleForm
+from .forms import AdjustForm, ExpiryForm, OrphanForm, RuleForm
 
 CreditAccount = get_model("mlm_credit", "CreditAccount")
 CreditEntry = get_model("mlm_credit", "CreditEntry")
@@ -302,3 +302,31 @@ class StaffExpiryView(generic.FormView):
             _("The expiry run was started in the background (task %(id)s).") % {"id": result.id},
         )
         return redirect(reverse("mlm_credit:mlm-credit-expiry"))
+
+
+class StaffOrphanView(generic.FormView):
+    """Spends whose order never came into being; the button returns them in the background."""
+
+    template_name = "oscar_mlm/mlm_credit/dashboard/orphans.html"
+    form_class = OrphanForm
+    shown = 100
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        orphans = services.orphan_spends()
+        ctx["orphans"] = orphans.select_related("account__user")[: self.shown]
+        ctx["orphan_count"] = orphans.count()
+        ctx["minutes"] = get_setting("OSCAR_MLM_CREDIT_ORPHAN_MINUTES")
+        ctx["days"] = get_setting("OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS")
+        return ctx
+
+    def form_valid(self, form):
+        from .tasks import return_orphan_spends
+
+        result = return_orphan_spends.enqueue()
+        messages.success(
+            self.request,
+            _("Returning the credit was started in the background (task %(id)s).")
+            % {"id": result.id},
+        )
+        return redirect(reverse("mlm_credit:mlm-credit-orphans"))

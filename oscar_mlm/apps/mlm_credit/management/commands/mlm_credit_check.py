@@ -14,7 +14,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reverse-orphans",
             action="store_true",
-            help="Return credit spent on orders that were never placed (older than an hour).",
+            help="Return credit spent on orders that were never placed "
+            "(see mlm_credit_return_orphans).",
         )
 
     def handle(self, *args, **options):
@@ -24,11 +25,14 @@ class Command(BaseCommand):
                 _("Account %(pk)s: balance %(balance)s, bookings %(sum)s")
                 % {"pk": account.pk, "balance": account.balance, "sum": sums["amount"]}
             )
-        orphans = services.orphan_spends()
-        for entry in orphans:
+        for entry in services.orphan_spends(lookback_days=0):
             self.stderr.write(_("Spend %(key)s has no order") % {"key": entry.idempotency_key})
-            if options["reverse_orphans"]:
-                services.reverse_entry(entry, reason=_("Order was never placed"))
+        if options["reverse_orphans"]:
+            count, total = services.return_orphan_spends(lookback_days=0)
+            self.stdout.write(
+                _("%(count)s orphan spends returned, %(amount)s in total.")
+                % {"count": count, "amount": total}
+            )
         if wrong:
             raise CommandError(_("%(count)s accounts do not balance.") % {"count": len(wrong)})
         self.stdout.write(_("The books balance."))
