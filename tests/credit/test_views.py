@@ -194,3 +194,39 @@ def test_dashboard_expiry_button_enqueues_the_task(staff_client, customer, setti
 def test_dashboard_menu_lists_the_credit_pages(staff_client):
     response = staff_client.get(reverse("dashboard:index"))
     assert reverse("mlm_credit:mlm-credit-account-list").encode() in response.content
+
+
+def test_oscars_product_dashboard_page_shows_the_credit(staff_client):
+    staff_client.staff.is_superuser = True  # Oscar's catalogue dashboard asks for permissions
+    staff_client.staff.save()
+    product = product_with_credit("20.00")
+    url = reverse("dashboard:catalogue-product", kwargs={"pk": product.pk})
+    page = staff_client.get(url).content.decode()
+    assert 'href="#mlm_credit"' in page
+    assert "No credit" in page
+    rule_url = reverse("mlm_credit:mlm-credit-product-rule", kwargs={"product_pk": product.pk})
+    assert rule_url in page
+
+    CreditRule.objects.create(product_class=product.get_product_class(), type="fixed", value=1)
+    page = staff_client.get(url).content.decode()
+    assert "1.00 per unit" in page and "set on the product type" in page
+
+    CreditRule.objects.create(product=product, type="percentage", value=D("7.5"))
+    page = staff_client.get(url).content.decode()
+    assert "7.50 % of the price" in page and "set on the product type" not in page
+    # Oscar's own tabs are all still there.
+    assert 'href="#product_details"' in page and 'href="#seo"' in page
+
+
+def test_product_create_page_has_no_credit_tab_yet(staff_client):
+    staff_client.staff.is_superuser = True
+    staff_client.staff.save()
+    from oscar.test import factories as oscar_factories
+
+    product_class = oscar_factories.ProductClassFactory()
+    url = reverse(
+        "dashboard:catalogue-product-create", kwargs={"product_class_slug": product_class.slug}
+    )
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert 'href="#mlm_credit"' not in page.content.decode()
