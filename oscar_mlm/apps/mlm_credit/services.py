@@ -128,13 +128,6 @@ def spent_on_order(order_number):
     return -_exact(spent)
 
 
-def live_spend(order_number):
-    """The spend booked for this order number that was not reversed, if any."""
-    return CreditEntry.objects.filter(
-        kind=CreditEntry.SPENT, order_number=order_number, reversals__isnull=True
-    ).first()
-
-
 def rule_for(product):
     """The credit rule of a product: its own, its parent's, else its class's (or None)."""
     return rules_for([product])[product.pk]
