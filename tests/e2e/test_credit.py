@@ -58,3 +58,33 @@ def test_customer_pays_partly_with_credit(page, transactional_db, settings):
     expect(ledger).to_contain_text("Spent")
     expect(ledger).to_contain_text(str(order.number))
     expect(page.locator("#mlm-credit-balance")).to_contain_text("0.00")
+
+
+def test_staff_sets_a_products_credit_from_oscars_product_page(page, transactional_db):
+    UserFactory(email="staff@example.com", is_staff=True, is_superuser=True)
+    product = oscar_factories.create_product(title="Honey", price=D("8.00"), num_in_stock=5)
+
+    page.goto("/accounts/login/")
+    page.locator("#id_login-username").fill("staff@example.com")
+    page.locator("#id_login-password").fill(PASSWORD)
+    page.locator("#login_form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))  # staff land in the dashboard
+
+    product_page = f"/dashboard/catalogue/products/{product.pk}/"
+    page.goto(product_page)
+    tab = page.locator("#mlm-credit-product-rule")
+    expect(tab).to_be_hidden()  # an inactive tab of Oscar's product page
+    page.locator('a[href="#mlm_credit"]').click()
+    expect(tab).to_be_visible()
+    expect(tab).to_contain_text("No credit")
+    tab.get_by_role("link").click()
+
+    page.locator("#id_type").select_option("percentage")
+    page.locator("#id_value").fill("5")
+    page.locator("#credit_rule_form button[type=submit]").click()
+    expect(page.locator("#mlm-credit-effective")).to_contain_text("5.00 % of the price")
+
+    page.goto(product_page)
+    page.locator('a[href="#mlm_credit"]').click()
+    expect(tab).to_contain_text("5.00 % of the price")
+    assert services.rule_for(product).value == D("5.00")
