@@ -147,6 +147,36 @@ def test_retry_after_compensation_books_a_new_spend(customer, staff):
     assert_books_balance()
 
 
+def test_spend_for_order_spends_what_is_there_up_to_the_total(customer, staff):
+    assert (
+        services.spend_for_order(user=customer, currency="EUR", order_number="S0", up_to=D("5.00"))
+        is None
+    )  # no account: nothing to spend, no error
+    funded(customer, "10.00", staff)
+    part = services.spend_for_order(
+        user=customer, currency="EUR", order_number="S1", up_to=D("3.455")
+    )
+    assert part.amount == D("-3.46") and part.was_created  # the total, rounded to the cent
+    rest = services.spend_for_order(
+        user=customer, currency="EUR", order_number="S2", up_to=D("100.00")
+    )
+    assert rest.amount == D("-6.54")  # all that was left
+    assert (
+        services.spend_for_order(user=customer, currency="EUR", order_number="S3", up_to=D("1.00"))
+        is None
+    )  # the account is empty
+    again = services.spend_for_order(
+        user=customer, currency="EUR", order_number="S2", up_to=D("100.00")
+    )
+    assert again.pk == rest.pk and again.was_created is False  # a duplicate submit
+    assert services.available_credit(customer, "EUR") == D("0.00")
+    assert (
+        services.spend_for_order(user=customer, currency="USD", order_number="S4", up_to=D("1.00"))
+        is None
+    )  # no credit in that currency
+    assert_books_balance()
+
+
 def test_quantize_rounds_half_up():
     assert quantize(D("2.345")) == D("2.35")
     assert quantize(D("2.344")) == D("2.34")
