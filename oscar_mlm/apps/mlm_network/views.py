@@ -14,6 +14,7 @@ from oscar_mlm.core.loading import get_class as get_mlm_class
 
 from . import services, tree
 from .exceptions import NetworkError
+from .mixins import CurrentMemberMixin
 from .signup import COMPANY_SIGNUP_NONE, company_policy, resolve_signup
 
 AccountRegistrationView = get_class("customer.views", "AccountRegistrationView")
@@ -106,18 +107,16 @@ class LoginSignupView(SignupMixin, AccountAuthView):
         return ctx
 
 
-class MemberRequiredMixin:
-    """The logged-in user's member record as ``self.member``; 404-free for non-members."""
+class MemberRequiredMixin(CurrentMemberMixin):
+    """The logged-in user's member record as ``self.member``; non-members get a page, no 404."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.member = (
-            Member.objects.filter(user_id=request.user.pk).select_related("parent").first()
+    def get_current_member(self):
+        return Member.objects.filter(user_id=self.request.user.pk).select_related("parent").first()
+
+    def refuse(self, request):
+        return TemplateResponse(
+            request, "oscar_mlm/mlm_network/not_a_member.html", {"active_tab": "network"}
         )
-        if self.member is None:
-            return TemplateResponse(
-                request, "oscar_mlm/mlm_network/not_a_member.html", {"active_tab": "network"}
-            )
-        return super().dispatch(request, *args, **kwargs)
 
 
 class NetworkOverviewView(MemberRequiredMixin, generic.TemplateView):

@@ -6,6 +6,7 @@ from django.views import generic
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network.exceptions import NetworkError
+from oscar_mlm.apps.mlm_network.mixins import CurrentMemberMixin
 from oscar_mlm.core.loading import get_class
 
 from . import services
@@ -14,7 +15,6 @@ from .middleware import set_mode
 from .urls import partner_url, storefront_url
 
 StorefrontForm = get_class("mlm_storefront.forms", "StorefrontForm")
-Member = get_model("mlm_network", "Member")
 Storefront = get_model("mlm_storefront", "Storefront")
 
 
@@ -35,19 +35,17 @@ class OpportunityView(generic.TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class StorefrontEditView(generic.UpdateView):
+class StorefrontEditView(CurrentMemberMixin, generic.UpdateView):
     """A distributor edits their storefront in the account area."""
 
     template_name = "oscar_mlm/mlm_storefront/edit.html"
     form_class = StorefrontForm
+    distributors_only = True
 
-    def dispatch(self, request, *args, **kwargs):
-        self.member = Member.objects.filter(user_id=request.user.pk).first()
-        if self.member is None or not self.member.is_distributor:
-            return self.render_to_response(
-                {"not_distributor": True, "active_tab": "storefront"}, status=403
-            )
-        return super().dispatch(request, *args, **kwargs)
+    def refuse(self, request):
+        return self.render_to_response(
+            {"not_distributor": True, "active_tab": "storefront"}, status=403
+        )
 
     def get_object(self, queryset=None):
         return Storefront.objects.filter(member=self.member).first() or Storefront(

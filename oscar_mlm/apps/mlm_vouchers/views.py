@@ -7,6 +7,7 @@ from django.views import generic
 from oscar.core.loading import get_class, get_model
 
 from oscar_mlm.apps.mlm_network.exceptions import NetworkError
+from oscar_mlm.apps.mlm_network.mixins import CurrentMemberMixin
 from oscar_mlm.conf import get_setting
 
 from . import rules, services, throttle
@@ -14,7 +15,6 @@ from .exceptions import TooManyAttempts, UnknownCode
 
 OscarVoucherAddView = get_class("basket.views", "VoucherAddView")
 Voucher = get_model("voucher", "Voucher")
-Member = get_model("mlm_network", "Member")
 DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
 
 
@@ -52,12 +52,11 @@ class VoucherAddView(OscarVoucherAddView):
         return redirect("basket:summary")
 
 
-class DistributorRequiredMixin:
-    def dispatch(self, request, *args, **kwargs):
-        self.member = Member.objects.filter(user_id=request.user.pk).first()
-        if self.member is None or not self.member.is_distributor:
-            raise PermissionDenied(_("Only distributors have voucher codes."))
-        return super().dispatch(request, *args, **kwargs)
+class DistributorRequiredMixin(CurrentMemberMixin):
+    distributors_only = True
+
+    def refuse(self, request):
+        raise PermissionDenied(_("Only distributors have voucher codes."))
 
 
 def buyer_label(redemption):
