@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -52,6 +52,20 @@ def ensure_database(url):
 ORDER_TOTAL = D("20.00")  # two units at 10.00, free shipping
 
 
+@contextmanager
+def bare_oscar():
+    """Stock Oscar knows nothing of our order_placed receiver: measure it without."""
+    from oscar.apps.order.signals import order_placed
+
+    from oscar_mlm.apps.mlm_credit.receivers import earn_credit
+
+    order_placed.disconnect(dispatch_uid="mlm_credit_earn")
+    try:
+        yield
+    finally:
+        order_placed.connect(earn_credit, dispatch_uid="mlm_credit_earn")
+
+
 def median_ms(fn, reps):
     times = []
     for _ in range(reps):
@@ -62,8 +76,6 @@ def median_ms(fn, reps):
 
 
 def checkout_benchmark(orders, rounds):
-    from contextlib import contextmanager, nullcontext
-
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.test import RequestFactory
@@ -123,23 +135,6 @@ def checkout_benchmark(orders, rounds):
         assert response.status_code == 302, response
         return elapsed
 
-    from oscar.apps.order.signals import order_placed
-
-    from oscar_mlm.apps.mlm_credit.receivers import earn_credit
-
-    @contextmanager
-    def bare_oscar():
-        # Stock Oscar knows nothing of our order_placed receiver: measure it without.
-        order_placed.disconnect(dispatch_uid="mlm_credit_earn")
-        try:
-            yield
-        finally:
-            order_placed.connect(earn_credit, dispatch_uid="mlm_credit_earn")
-
-    @contextmanager
-    def as_is():
-        yield
-
     credit_user, stock_user = UserFactory(), UserFactory()
     account = services.open_account(credit_user, "EUR")
     services.adjust(
@@ -170,8 +165,8 @@ def checkout_benchmark(orders, rounds):
     paths = [
         ("stock", oscar_views.PaymentDetailsView, stock_user, plain, bare_oscar),
         ("stock+payment", RecordingView, stock_user, plain, bare_oscar),
-        ("stock+receivers", oscar_views.PaymentDetailsView, stock_user, plain, as_is),
-        ("credit", CreditView, credit_user, product, as_is),
+        ("stock+receivers", oscar_views.PaymentDetailsView, stock_user, plain, nullcontext),
+        ("credit", CreditView, credit_user, product, nullcontext),
     ]
     queries = {}
     for name, view, user, item, context in paths:
@@ -203,20 +198,17 @@ def request_benchmark(orders, rounds):
     Stock Oscar's ``PaymentDetailsView`` is mounted at ``/stock-checkout/preview/``
     for the baseline, with our ``order_placed`` receiver disconnected.
     """
-    from contextlib import contextmanager
 
     from django.test import Client
     from django.urls import clear_url_caches, path
     from oscar.apps.address.models import Country
     from oscar.apps.checkout import views as oscar_views
-    from oscar.apps.order.signals import order_placed
     from oscar.apps.partner.strategy import Selector
     from oscar.core.loading import get_model
     from oscar.test import factories as oscar_factories
     from oscar.test.basket import add_product
 
     from oscar_mlm.apps.mlm_credit import services
-    from oscar_mlm.apps.mlm_credit.receivers import earn_credit
     from oscar_mlm.test.factories import UserFactory
     from sandbox import urls as sandbox_urls
 
@@ -280,14 +272,6 @@ def request_benchmark(orders, rounds):
         if flow:
             expect(client.get("/checkout/thank-you/"), 200)
         return time.perf_counter() - start
-
-    @contextmanager
-    def bare_oscar():
-        order_placed.disconnect(dispatch_uid="mlm_credit_earn")
-        try:
-            yield
-        finally:
-            order_placed.connect(earn_credit, dispatch_uid="mlm_credit_earn")
 
     credit_user, stock_user = UserFactory(), UserFactory()
     services.adjust(
