@@ -147,11 +147,15 @@ cmd_sandbox() {
               ben@example.com   / ben     (distributor below Anna)
               dora@example.com  / dora    (customer of Anna)
 
-  Ctrl-C stops the server.
+  A background worker (manage.py db_worker) runs the dashboard's queued tasks
+  (credit expiry, returning orphan spends). Ctrl-C stops server and worker.
 ================================================================================
 
 EOF
-    exec "$PY" manage.py runserver "0.0.0.0:$port"
+    "$PY" manage.py db_worker --interval 2 --no-reload --verbosity 0 &
+    # Background jobs of a script ignore Ctrl-C: stop the worker with the server.
+    trap "kill $! 2>/dev/null || true" EXIT
+    "$PY" manage.py runserver "0.0.0.0:$port"
 }
 
 # --- docs ----------------------------------------------------------------------------------------
