@@ -141,13 +141,27 @@ def rules_for(products):
     """
     targets = {}
     for product in products:
-        lineage = [p for p in (product, product.parent if product.parent_id else None) if p]
-        class_id = next((p.product_class_id for p in lineage if p.product_class_id), None)
-        targets[product.pk] = ([p.pk for p in lineage], class_id)
-    product_ids = {pk for ids, __ in targets.values() for pk in ids}
-    class_ids = {class_id for __, class_id in targets.values() if class_id}
+        parent = product.parent if product.parent_id else None
+        targets[product.pk] = _lineage(
+            product.pk,
+            product.product_class_id,
+            parent.pk if parent else None,
+            parent.product_class_id if parent else None,
+        )
+    return _rules_for(targets)
+
+
+def _lineage(product_id, class_id, parent_id, parent_class_id):
+    # A child product has no class of its own (Oscar's rule): its parent's counts.
+    return [pk for pk in (product_id, parent_id) if pk], class_id or parent_class_id
+
+
+def _rules_for(targets):
+    """``{key: rule or None}`` for ``{key: (product ids, own first; class id)}``, one query."""
     if not targets:
         return {}
+    product_ids = {pk for ids, __ in targets.values() for pk in ids}
+    class_ids = {class_id for __, class_id in targets.values() if class_id}
     by_product, by_class = {}, {}
     for rule in CreditRule.objects.filter(
         Q(product_id__in=product_ids) | Q(product_class_id__in=class_ids)
@@ -157,22 +171,10 @@ def rules_for(products):
         else:
             by_class[rule.product_class_id] = rule
     result = {}
-    for pk, (ids, class_id) in targets.items():
+    for key, (ids, class_id) in targets.items():
         own = next((by_product[i] for i in ids if i in by_product), None)
-        result[pk] = own or by_class.get(class_id)
+        result[key] = own or by_class.get(class_id)
     return result
-
-
-def credit_for_line(line, rule=None):
-    """Credit earned by an order line under today's rules (``rule``: if already looked up)."""
-    if line.product is None:
-        return ZERO
-    rule = rule if rule is not None else rule_for(line.product)
-    if rule is None:
-        return ZERO
-    price = line.line_price_incl_tax
-    unit_price = line.unit_price_incl_tax or ZERO
-    return max(ZERO, rule.credit_for(unit_price, line.quantity, price))
 
 
 def upcoming_expiry(account, *, now=None, within_days=None):
@@ -480,14 +482,27 @@ def earn_for_order(order):
     """
     if order.user_id is None:
         return []
-    lines = list(order.lines.select_related("product", "product__parent"))
-    rules = rules_for([line.product for line in lines if line.product is not None])
+    # Plain values, no model instances: this runs in every order placement.
+    lines = order.lines.filter(product__isnull=False).values_list(
+        "pk",
+        "product_id",
+        "product__product_class_id",
+        "product__parent_id",
+        "product__parent__product_class_id",
+        "quantity",
+        "line_price_incl_tax",
+        "unit_price_incl_tax",
+    )
+    lines = {row[0]: row for row in lines}
+    rules = _rules_for({pk: _lineage(*row[1:5]) for pk, row in lines.items()})
     earnings = []
-    for line in lines:
-        rule = rules.get(line.product_id)
-        credit = credit_for_line(line, rule) if rule is not None else ZERO
+    for pk, (*__, quantity, line_price, unit_price) in lines.items():
+        rule = rules[pk]
+        credit = (
+            max(ZERO, rule.credit_for(unit_price or ZERO, quantity, line_price)) if rule else ZERO
+        )
         if credit > 0:
-            earnings.append((f"order:{order.number}:line:{line.pk}:earn", line, credit))
+            earnings.append((f"order:{order.number}:line:{pk}:earn", pk, credit))
     if not earnings:
         return []
     with transaction.atomic(savepoint=False):
@@ -510,7 +525,7 @@ def _book_earnings(order, earnings):
         keys = [key for key, *__ in earnings]
         known = {e.idempotency_key: e for e in CreditEntry.objects.filter(idempotency_key__in=keys)}
     entries, new = [], []
-    for key, line, credit in earnings:
+    for key, line_id, credit in earnings:
         if key in known:
             known[key].was_created = False
             entries.append(known[key])
@@ -522,7 +537,7 @@ def _book_earnings(order, earnings):
             pending=credit,
             order=order,
             order_number=order.number,
-            line=line,
+            line_id=line_id,
         )
         entries.append(entry)
         new.append(entry)
