@@ -206,3 +206,49 @@ def test_a_fault_at_each_step_leaves_no_orphan_debit_and_loses_no_credit(
         assert account.pending == D("0.00")  # no credit earned on an order that does not exist
     assert not services.orphan_spends(now=timezone.now() + timedelta(days=1)).exists()
     assert services.check_books() == []
+
+
+def test_no_order_if_the_orphan_run_gave_the_credit_back_before_placement(
+    client, shopper, monkeypatch
+):
+    from oscar_mlm.apps.checkout.views import PaymentDetailsView
+
+    account = fund(shopper, "5.00")
+    go_to_preview(client, product_with_credit("10.00", value="1.00"), 1)
+
+    def rest_and_an_orphan_run(self, order_number, total, **kwargs):
+        # As if this request had stalled past OSCAR_MLM_CREDIT_ORPHAN_MINUTES and the
+        # orphan run had given the credit back while the rest was being paid.
+        services.return_orphan(self._mlm_credit_entry)
+
+    monkeypatch.setattr(PaymentDetailsView, "handle_remaining_payment", rest_and_an_orphan_run)
+    response = place(client)
+    assert response.status_code == 200  # the preview again, with the error
+    assert "given back meanwhile" in response.content.decode()
+    assert not Order.objects.exists()
+    assert CreditEntry.objects.filter(kind="returned").count() == 1  # not twice
+    account.refresh_from_db()
+    assert account.balance == D("5.00")
+    assert services.check_books() == []
+
+
+def test_earning_again_with_the_keys_on_another_account_books_nothing(customer_order):
+    from django.db import transaction
+
+    order, first = customer_order
+    order.user = UserFactory()
+    order.save()
+    with transaction.atomic():  # a caller's transaction stays usable
+        again = services.earn_for_order(order)
+        assert [entry.was_created for entry in again] == [False]
+        assert CreditEntry.objects.filter(kind="earned").count() == 1
+    assert services.check_books() == []
+
+
+@pytest.fixture
+def customer_order(db):
+    from .conftest import place_order
+
+    user = UserFactory()
+    order = place_order(user, (product_with_credit("10.00", value="1.00"), 1))
+    return order, user

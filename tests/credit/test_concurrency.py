@@ -1,10 +1,13 @@
 """Real concurrent transactions on PostgreSQL: the credit is never spent twice."""
 
+import threading
+import time
 from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +20,11 @@ from oscar.test.basket import add_product
 
 from oscar_mlm.apps.checkout.views import PaymentDetailsView
 from oscar_mlm.apps.mlm_credit import services
-from oscar_mlm.apps.mlm_credit.exceptions import InsufficientCredit
+from oscar_mlm.apps.mlm_credit.exceptions import InsufficientCredit, SpendReturned
 from oscar_mlm.test.factories import UserFactory
 from tests.network.test_concurrency import run_at_once
 
-from .conftest import product_with_credit
+from .conftest import place_order, product_with_credit
 from .test_checkout import go_to_preview
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -140,3 +143,94 @@ def test_the_same_place_order_submitted_ten_times_places_one_order_with_one_debi
     assert order.sources.get().amount_debited == D("5.00")
     assert_books(account, "0.00")
     assert not services.orphan_spends(now=timezone.now() + timedelta(days=1)).exists()
+
+
+def test_a_duplicate_submit_never_takes_the_remaining_payment_again(monkeypatch):
+    """The first request spends all credit (5.00 of 10.00) and pays the rest; duplicates that
+    waited for the account lock must see its spend and take no payment at all."""
+    user = UserFactory()
+    account = fund(user, "5.00")
+    from oscar.test import factories as oscar_factories
+
+    oscar_factories.CountryFactory(
+        iso_3166_1_a2="DE", printable_name="Germany", is_shipping_country=True
+    )
+    taken = []
+    monkeypatch.setattr(
+        PaymentDetailsView,
+        "handle_remaining_payment",
+        lambda self, order_number, total, **kwargs: taken.append(total.incl_tax),
+    )
+    book_new = services._book_new
+
+    def slow_book_new(account, entries):
+        result = book_new(account, entries)
+        time.sleep(0.3)  # hold the lock while the duplicates queue up behind it
+        return result
+
+    monkeypatch.setattr(services, "_book_new", slow_book_new)
+    first = Client()
+    first.force_login(user)
+    go_to_preview(first, product_with_credit("10.00"), 1)
+    clients = []
+    for _ in range(6):
+        c = Client()
+        c.cookies = first.cookies
+        clients.append(c)
+    url = reverse("checkout:preview")
+    results = run_at_once(*(lambda c=c: c.post(url, {"action": "place_order"}) for c in clients))
+    assert all(kind == "ok" for kind, _ in results), results
+    assert Order.objects.count() == 1
+    assert taken == [D("5.00")]  # the rest, once
+    assert CreditEntry.objects.filter(kind="spent").count() == 1
+    assert_books(account, "0.00")
+
+
+def test_returning_orphans_waits_for_an_order_being_placed():
+    user = UserFactory()
+    account = fund(user, "10.00")
+    product = product_with_credit("10.00")
+    spend = services.debit_for_order(user=user, amount="10.00", currency="EUR", order_number="P1")
+    locked = threading.Event()
+
+    def place():
+        with transaction.atomic():
+            services.hold_spend(spend)  # what the checkout does first in its order transaction
+            locked.set()
+            time.sleep(0.5)
+            return place_order(user, (product, 1), number="P1").number
+
+    def orphan_run():
+        locked.wait(timeout=10)
+        return services.return_orphan_spends(now=timezone.now() + timedelta(hours=2))
+
+    (kind_a, number), (kind_b, returned) = run_at_once(place, orphan_run)
+    assert (kind_a, kind_b) == ("ok", "ok"), (number, returned)
+    assert returned == (0, D("0.00"))  # it waited, then found the order
+    assert not CreditEntry.objects.filter(kind="returned").exists()
+    assert_books(account, "0.00")
+
+
+def test_an_order_whose_spend_was_returned_meanwhile_is_refused():
+    user = UserFactory()
+    account = fund(user, "10.00")
+    product = product_with_credit("10.00")
+    spend = services.debit_for_order(user=user, amount="10.00", currency="EUR", order_number="P2")
+    returned = threading.Event()
+
+    def orphan_run():
+        result = services.return_orphan_spends(now=timezone.now() + timedelta(hours=2))
+        returned.set()
+        return result
+
+    def place():
+        returned.wait(timeout=10)
+        with transaction.atomic():
+            services.hold_spend(spend)
+            return place_order(user, (product, 1), number="P2").number
+
+    (kind_a, result), (kind_b, error) = run_at_once(orphan_run, place)
+    assert kind_a == "ok" and result == (1, D("10.00"))
+    assert kind_b == "error" and isinstance(error, SpendReturned)
+    assert not Order.objects.filter(number="P2").exists()
+    assert_books(account, "10.00")

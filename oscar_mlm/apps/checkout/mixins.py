@@ -18,46 +18,22 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Subquery
 from django.utils.translation import gettext as _
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core import prices
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_credit.exceptions import CreditError
 from oscar_mlm.conf import get_setting
 
+UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 Order = get_model("order", "Order")
-PaymentEvent = get_model("order", "PaymentEvent")
-PaymentEventType = get_model("order", "PaymentEventType")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
 logger = logging.getLogger("oscar_mlm.credit")
 ZERO = Decimal("0.00")
-
-
-def credit_payment_types():
-    """Pks of Oscar's payment source type and payment event type for credit.
-
-    Both are named ``OSCAR_MLM_CREDIT_SOURCE_TYPE`` and read in one query
-    (created on first use).
-    """
-    name = get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
-    event_types = PaymentEventType.objects.filter(name=name).values("pk")[:1]
-    row = (
-        SourceType.objects.filter(name=name)
-        .annotate(event_type_id=Subquery(event_types))
-        .values_list("pk", "event_type_id")
-        .first()
-    )
-    source_type_id, event_type_id = row or (None, None)
-    if source_type_id is None:
-        source_type_id = SourceType.objects.get_or_create(name=name)[0].pk
-    if event_type_id is None:
-        event_type_id = PaymentEventType.objects.get_or_create(name=name)[0].pk
-    return source_type_id, event_type_id
 
 
 class CreditPaymentMixin:
@@ -100,7 +76,8 @@ class CreditPaymentMixin:
         ctx = super().get_context_data(**kwargs)
         total = ctx.get("order_total")
         # Only the preview shows it (our template); the payment details page is Oscar's.
-        if self.preview and total is not None and getattr(total, "is_tax_known", False):
+        preview = getattr(self, "preview", False)
+        if preview and total is not None and getattr(total, "is_tax_known", False):
             ctx["mlm_credit"] = self.credit_summary(total)
         return ctx
 
@@ -147,24 +124,18 @@ class CreditPaymentMixin:
                 raise
 
     def record_credit_payment(self, entry, amount, currency):
-        source_type_id, event_type_id = credit_payment_types()
+        name = get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
+        source_type, __ = SourceType.objects.get_or_create(name=name)
         self.add_payment_source(
             Source(
-                source_type_id=source_type_id,
+                source_type=source_type,
                 currency=currency,
                 amount_allocated=amount,
                 amount_debited=amount,
                 reference=entry.idempotency_key,
             )
         )
-        # Oscar's add_payment_event, without its own get_or_create of the event type.
-        if self._payment_events is None:
-            self._payment_events = []
-        self._payment_events.append(
-            PaymentEvent(
-                event_type_id=event_type_id, amount=amount, reference=entry.idempotency_key
-            )
-        )
+        self.add_payment_event(name, amount, reference=entry.idempotency_key)
 
     @staticmethod
     def remaining_total(total, credit):
@@ -182,8 +153,15 @@ class CreditPaymentMixin:
     # -- placement and compensation -----------------------------------------------------------
 
     def place_order(self, *args, **kwargs):
-        # The order and its payment details commit together or not at all.
+        # The order and its payment details commit together or not at all, and the
+        # spend's account stays locked until then, so the orphan return cannot give
+        # back the credit of an order that is being placed (services.hold_spend).
         with transaction.atomic():
+            if self._mlm_credit_entry is not None:
+                try:
+                    credit.hold_spend(self._mlm_credit_entry)
+                except CreditError as exc:
+                    raise UnableToPlaceOrder(str(exc.message)) from exc
             return super().place_order(*args, **kwargs)
 
     def handle_order_placement(self, order_number, *args, **kwargs):

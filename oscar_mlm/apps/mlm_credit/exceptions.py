@@ -33,3 +33,9 @@ class ReasonRequired(CreditError):
 
 class NoAccount(CreditError):
     default_message = _("Only a signed-in customer has a credit account.")
+
+
+class SpendReturned(CreditError):
+    default_message = _(
+        "The credit for this order was given back meanwhile. Please place the order again."
+    )

@@ -23,7 +23,7 @@ import dataclasses
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from .exceptions import (
     InvalidAmount,
     NoAccount,
     ReasonRequired,
+    SpendReturned,
 )
 
 CreditAccount = get_model("mlm_credit", "CreditAccount")
@@ -250,17 +251,13 @@ def _lock(account):
     return CreditAccount.objects.select_for_update().get(pk=account.pk)
 
 
-def _lock_for(user_id, currency, *, open_missing=False, **annotations):
+def _lock_for(user_id, currency, *, open_missing=False):
     """The locked account of ``user_id`` in ``currency`` (one query), or None.
 
-    ``open_missing`` opens it first if there is none (race-safe);
-    ``annotations`` are read in the same query.
+    ``open_missing`` opens it first if there is none (race-safe). Read what
+    depends on the lock in later statements, not in this one (see ``_spend``).
     """
-    accounts = (
-        CreditAccount.objects.select_for_update()
-        .filter(user_id=user_id, currency=currency)
-        .annotate(**annotations)
-    )
+    accounts = CreditAccount.objects.select_for_update().filter(user_id=user_id, currency=currency)
     account = accounts.first()
     if account is None and open_missing:
         try:
@@ -354,11 +351,7 @@ def debit_for_order(*, user, amount, currency, order_number):
     """
     amount = parse_amount(amount)
     currency = normalise_currency(currency)
-    account = (
-        _lock_for(user.pk, currency, **_spent_on(order_number))
-        if user is not None and user.is_authenticated
-        else None
-    )
+    account = _lock_for(user.pk, currency) if user is not None and user.is_authenticated else None
     if account is None:
         if user is not None and user.is_authenticated and user.mlm_credit_accounts.exists():
             other = user.mlm_credit_accounts.first()
@@ -381,32 +374,25 @@ def spend_for_order(*, user, currency, order_number, up_to):
     currency = normalise_currency(currency)
     if user is None or not user.is_authenticated or up_to <= 0:
         return None
-    account = _lock_for(user.pk, currency, **_spent_on(order_number))
+    account = _lock_for(user.pk, currency)
     if account is None:
         return None
     return _spend(account, min(account.balance, quantize(up_to)), order_number, user)
 
 
-def _spent_on(order_number):
-    # Read with the lock: usually no spend exists yet and the spends need no query of their own.
-    return {
-        "has_spends": Exists(
-            CreditEntry.objects.filter(
-                account=OuterRef("pk"), kind=CreditEntry.SPENT, order_number=order_number
-            )
-        )
-    }
-
-
 def _spend(account, amount, order_number, user):
-    """Book a spend on the locked ``account``; the order's live spend if there is one."""
-    spends = []
-    if getattr(account, "has_spends", True):
-        spends = list(
-            CreditEntry.objects.filter(
-                account=account, kind=CreditEntry.SPENT, order_number=order_number
-            ).annotate(reversed=Exists(CreditEntry.objects.filter(reverses=OuterRef("pk"))))
+    """Book a spend on the locked ``account``; the order's live spend if there is one.
+
+    The order's spends are read in a statement of their own, after the lock:
+    on PostgreSQL a statement that waited for a row lock still reads with the
+    snapshot from before the wait, so a spend committed meanwhile by a
+    duplicate request would be missed inside the locking statement.
+    """
+    spends = list(
+        CreditEntry.objects.filter(kind=CreditEntry.SPENT, order_number=order_number).annotate(
+            reversed=Exists(CreditEntry.objects.filter(reverses=OuterRef("pk")))
         )
+    )
     live = next((spend for spend in spends if not spend.reversed), None)
     if live is not None:
         live.was_created = False
@@ -423,7 +409,8 @@ def _spend(account, amount, order_number, user):
         order_number=order_number,
         created_by=user,
     )
-    # The key is the order's and the account is locked: no savepoint needed.
+    # The attempt counts the order's spends on every account and the account is locked:
+    # the key is new, no savepoint needed.
     return _book_new(account, [entry])[0]
 
 
@@ -452,6 +439,28 @@ def reverse_entry(entry, *, reason="", created_by=None):
     return reversal
 
 
+def hold_spend(entry):
+    """Inside the order's transaction: keep the spend's account locked until the order
+    commits, and make sure the spend still stands (``SpendReturned`` if not).
+
+    Pairs with :func:`return_orphan`, which locks the same row and then looks
+    for the order: either the order commits first and is found, or the spend
+    is returned first and the order is refused.
+    """
+    # Two bare statements: this runs in every checkout that spends credit, and building
+    # them with the ORM costs several times what the database needs for them.
+    quote = connection.ops.quote_name
+    accounts, entries = quote(CreditAccount._meta.db_table), quote(CreditEntry._meta.db_table)
+    reverses = quote(CreditEntry._meta.get_field("reverses").column)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {accounts} WHERE id = %s{lock}", [entry.account_id])
+        # A statement of its own, after the lock (see _spend).
+        cursor.execute(f"SELECT 1 FROM {entries} WHERE {reverses} = %s", [entry.pk])
+        if cursor.fetchone() is not None:
+            raise SpendReturned()
+
+
 def link_order(order):
     """Nothing to update (entries are append-only): spends are found by ``order_number``."""
     return entries_for_order(order)
@@ -477,8 +486,8 @@ def earn_for_order(order):
     If the order already stands at the releasing status, the credit is
     released at once. Runs inside order placement, so it is lean: the lines
     and their rules (two queries) decide whether there is anything to book;
-    only then the account is locked (knowing in the same query whether this
-    order earned before), and all lines are booked with one insert.
+    only then the account is locked, the keys checked and all lines booked
+    with one insert.
     """
     if order.user_id is None:
         return []
@@ -505,25 +514,15 @@ def earn_for_order(order):
             earnings.append((f"order:{order.number}:line:{pk}:earn", pk, credit))
     if not earnings:
         return []
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         return _book_earnings(order, earnings)
 
 
 def _book_earnings(order, earnings):
-    account = _lock_for(
-        order.user_id,
-        normalise_currency(order.currency),
-        open_missing=True,
-        has_earned=Exists(
-            CreditEntry.objects.filter(
-                account=OuterRef("pk"), kind=CreditEntry.EARNED, order_number=order.number
-            )
-        ),
-    )
-    known = {}
-    if account.has_earned:
-        keys = [key for key, *__ in earnings]
-        known = {e.idempotency_key: e for e in CreditEntry.objects.filter(idempotency_key__in=keys)}
+    account = _lock_for(order.user_id, normalise_currency(order.currency), open_missing=True)
+    # After the lock, in a statement of its own (see _spend): keys booked by anyone.
+    keys = [key for key, *__ in earnings]
+    known = {e.idempotency_key: e for e in CreditEntry.objects.filter(idempotency_key__in=keys)}
     entries, new = [], []
     for key, line_id, credit in earnings:
         if key in known:
@@ -887,15 +886,32 @@ def orphan_spends(*, now=None, lookback_days=None):
     )
 
 
+@transaction.atomic
+def return_orphan(entry, *, reason=None):
+    """Give back one orphan spend: None if, under the account lock, it turns out to be no
+    orphan (its order exists now, or it was returned already)."""
+    from oscar.core.loading import get_model as oscar_get_model
+
+    Order = oscar_get_model("order", "Order")
+    _lock(entry.account)
+    if (
+        Order._default_manager.filter(number=entry.order_number).exists()
+        or CreditEntry.objects.filter(reverses=entry).exists()
+    ):
+        return None
+    return reverse_entry(entry, reason=reason or _("Order was never placed"))
+
+
 def return_orphan_spends(*, now=None, lookback_days=None, progress=None):
     """Give back the credit of every orphan spend (one ``returned`` booking each, at most once).
 
-    Returns ``(count, total)``. Safe to run at any time and as often as wanted.
+    Returns ``(count, total)``. Safe to run at any time and as often as wanted,
+    also while orders are being placed (see :func:`hold_spend`).
     """
     count, total = 0, ZERO
     for entry in orphan_spends(now=now, lookback_days=lookback_days).iterator(chunk_size=500):
-        reversal = reverse_entry(entry, reason=_("Order was never placed"))
-        if reversal.was_created:
+        reversal = return_orphan(entry)
+        if reversal is not None and reversal.was_created:
             count += 1
             total += reversal.amount
         if progress is not None:
