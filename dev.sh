@@ -152,10 +152,13 @@ cmd_sandbox() {
 ================================================================================
 
 EOF
+    # The worker does not reload on code changes: restart the sandbox after editing tasks.
     "$PY" manage.py db_worker --interval 2 --no-reload --verbosity 0 &
-    # Background jobs of a script ignore Ctrl-C: stop the worker with the server.
-    trap "kill $! 2>/dev/null || true" EXIT
-    "$PY" manage.py runserver "0.0.0.0:$port"
+    local worker=$!
+    # exec below makes this shell's pid the server's; a watcher stops the worker once the
+    # server is gone, however it ends (Ctrl-C, kill, a crash).
+    (while kill -0 $$ 2>/dev/null; do sleep 2; done; kill "$worker" 2>/dev/null) &
+    exec "$PY" manage.py runserver "0.0.0.0:$port"
 }
 
 # --- docs ----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -61,9 +62,18 @@ def test_the_lookback_window_limits_the_scan(customer, account):
     assert services.orphan_spends(now=ten_days_later, lookback_days=0).count() == 1
 
 
-def test_command_returns_orphans_and_refuses_bad_input(customer, account, settings):
-    settings.OSCAR_MLM_CREDIT_ORPHAN_MINUTES = 0
+def backdate(order_number, by=LATER):
+    """Age a spend past the grace period (entries are append-only: only a test may do this)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {CreditEntry._meta.db_table} SET created = %s WHERE order_number = %s",
+            [timezone.now() - by, order_number],
+        )
+
+
+def test_command_returns_orphans_and_refuses_bad_input(customer, account):
     services.debit_for_order(user=customer, amount="3.00", currency="EUR", order_number="GONE-3")
+    backdate("GONE-3")
     out = StringIO()
     call_command("mlm_credit_return_orphans", "--dry-run", stdout=out)
     assert "order:GONE-3:spend: 3.00 EUR" in out.getvalue()
@@ -80,6 +90,31 @@ def test_command_returns_orphans_and_refuses_bad_input(customer, account, settin
     assert account.balance == D("10.00")
 
 
+def test_check_command_lists_orphans_and_returns_them_on_request(customer, account):
+    services.debit_for_order(user=customer, amount="2.00", currency="EUR", order_number="OLD-9")
+    backdate("OLD-9", by=timedelta(days=30))  # older than the look-back: the check sees it
+    err = StringIO()
+    call_command("mlm_credit_check", stdout=StringIO(), stderr=err)
+    assert "order:OLD-9:spend has no order" in err.getvalue()
+    account.refresh_from_db()
+    assert account.balance == D("8.00")
+    out = StringIO()
+    call_command("mlm_credit_check", "--reverse-orphans", stdout=out, stderr=StringIO())
+    assert "1 orphan spends returned, 2.00 in total." in out.getvalue()
+    assert "The books balance." in out.getvalue()
+    account.refresh_from_db()
+    assert account.balance == D("10.00")
+
+
+def test_system_check_refuses_a_grace_period_shorter_than_a_checkout(settings):
+    from oscar_mlm.apps.mlm_credit.checks import check_settings
+
+    assert check_settings(None) == []
+    settings.OSCAR_MLM_CREDIT_ORPHAN_MINUTES = 0
+    settings.OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS = -1
+    assert [e.id for e in check_settings(None)] == ["oscar_mlm.E101", "oscar_mlm.E102"]
+
+
 def test_dashboard_lists_orphans_and_the_button_enqueues_the_task(client, customer, account):
     from django_tasks_db.models import DBTaskResult
 
@@ -90,15 +125,11 @@ def test_dashboard_lists_orphans_and_the_button_enqueues_the_task(client, custom
     url = reverse("mlm_credit:mlm-credit-orphans")
     assert b"mlm-credit-no-orphans" in client.get(url).content
     services.debit_for_order(user=customer, amount="2.00", currency="EUR", order_number="GONE-4")
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {CreditEntry._meta.db_table} SET created = %s WHERE order_number = %s",
-            [timezone.now() - LATER, "GONE-4"],
-        )
+    backdate("GONE-4")
     page = client.get(url)
-    assert b"GONE-4" in page.content
+    assert (
+        b"GONE-4" in page.content and b"2.00 EUR" in page.content and b"-2.00" not in page.content
+    )
     assert client.post(url, {}).status_code == 200  # not confirmed: nothing queued
     assert not DBTaskResult.objects.exists()
     response = client.post(url, {"confirm": "on"})

@@ -162,6 +162,10 @@ class AbstractCreditEntry(AppendOnlyModel):
         indexes = [
             # The ledger page: keyset pagination on (account, id).
             models.Index(fields=["account", "-id"], name="mlm_credit_entry_ledger"),
+            # The orphan return reads recent spends only (mlm_credit_return_orphans).
+            models.Index(
+                fields=["created"], condition=Q(kind="spent"), name="mlm_credit_spend_created"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,7 +16,7 @@ class MlmCreditConfig(OscarConfig):
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the order signals)
+        from . import checks, receivers  # noqa: F401  (settings checks, order signals)
 
         load = lambda name: get_class("mlm_credit.views", name)  # noqa: E731
         self.ledger_view = load("LedgerView")

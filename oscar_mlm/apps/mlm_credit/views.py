@@ -314,7 +314,9 @@ class StaffOrphanView(generic.FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         orphans = services.orphan_spends()
-        ctx["orphans"] = orphans.select_related("account__user")[: self.shown]
+        ctx["orphans"] = list(orphans.select_related("account__user")[: self.shown])
+        for entry in ctx["orphans"]:
+            entry.spent = -entry.amount
         ctx["orphan_count"] = orphans.count()
         ctx["minutes"] = get_setting("OSCAR_MLM_CREDIT_ORPHAN_MINUTES")
         ctx["days"] = get_setting("OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS")

@@ -1,0 +1,30 @@
+from django.core.checks import Error, register
+
+from oscar_mlm.conf import get_setting
+
+# A checkout request never runs this long; a spend younger than that may still be in flight.
+MIN_ORPHAN_MINUTES = 5
+
+
+@register()
+def check_settings(app_configs, **kwargs):
+    errors = []
+    minutes = get_setting("OSCAR_MLM_CREDIT_ORPHAN_MINUTES")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < MIN_ORPHAN_MINUTES:
+        errors.append(
+            Error(
+                f"OSCAR_MLM_CREDIT_ORPHAN_MINUTES is {minutes!r}; it must be a whole number of "
+                f"at least {MIN_ORPHAN_MINUTES}, longer than any checkout request.",
+                id="oscar_mlm.E101",
+            )
+        )
+    days = get_setting("OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        errors.append(
+            Error(
+                f"OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS is {days!r}; it must be a whole number "
+                f"of days, 0 for the whole ledger.",
+                id="oscar_mlm.E102",
+            )
+        )
+    return errors
