@@ -3,10 +3,14 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from oscar.core.loading import get_model
 
+from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_storefront import services as storefronts
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
 
+CreditRule = get_model("mlm_credit", "CreditRule")
 Member = get_model("mlm_network", "Member")
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
 VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
 Storefront = get_model("mlm_storefront", "Storefront")
 
@@ -29,7 +33,9 @@ THEMES = {
 class Command(BaseCommand):
     help = (
         "Sandbox extras on top of the demo network (idempotent): storefront themes for anna "
-        "and ben, a default new-customer voucher programme (10 % off) and a code for Anna."
+        "and ben, a default new-customer voucher programme (10 % off) and a code for Anna, "
+        "loyalty credit on skin care (5 %, the day cream 1.00 per unit) and 10.00 of welcome "
+        "credit for Dora."
     )
 
     def handle(self, *args, **options):
@@ -48,4 +54,25 @@ class Command(BaseCommand):
             if anna:
                 code = vouchers.issue_voucher(member=anna)
                 self.stdout.write(f"Anna's new-customer voucher code: {code.code}")
+        self.credit()
         self.stdout.write(self.style.SUCCESS("Sandbox extras are in place."))
+
+    def credit(self):
+        skin_care = ProductClass.objects.filter(name="Skin care").first()
+        if skin_care and not CreditRule.objects.filter(product_class=skin_care).exists():
+            CreditRule.objects.create(
+                product_class=skin_care, type=CreditRule.PERCENTAGE, value=Decimal("5")
+            )
+        cream = Product.objects.filter(upc="MLM-SC-001").first()
+        if cream and not CreditRule.objects.filter(product=cream).exists():
+            CreditRule.objects.create(product=cream, type=CreditRule.FIXED, value=Decimal("1.00"))
+        dora = Member.objects.filter(user__email="dora@example.com").select_related("user").first()
+        if dora:
+            credit.adjust(
+                account=credit.open_account(dora.user, "EUR"),
+                amount="10.00",
+                currency="EUR",
+                reason="Welcome gift",
+                created_by=None,
+                key="sandbox:welcome-credit",  # once, however often this runs
+            )
