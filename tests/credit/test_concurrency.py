@@ -186,11 +186,16 @@ def test_a_duplicate_submit_never_takes_the_remaining_payment_again(monkeypatch)
     assert_books(account, "0.00")
 
 
-def test_returning_orphans_waits_for_an_order_being_placed():
+def spent_on_a_missing_order(number):
+    """A customer whose 10.00 of credit is spent on order ``number``, not written yet."""
     user = UserFactory()
     account = fund(user, "10.00")
-    product = product_with_credit("10.00")
-    spend = services.debit_for_order(user=user, amount="10.00", currency="EUR", order_number="P1")
+    spend = services.debit_for_order(user=user, amount="10.00", currency="EUR", order_number=number)
+    return user, account, spend, product_with_credit("10.00")
+
+
+def test_returning_orphans_waits_for_an_order_being_placed():
+    user, account, spend, product = spent_on_a_missing_order("P1")
     locked = threading.Event()
 
     def place():
@@ -212,10 +217,7 @@ def test_returning_orphans_waits_for_an_order_being_placed():
 
 
 def test_an_order_whose_spend_was_returned_meanwhile_is_refused():
-    user = UserFactory()
-    account = fund(user, "10.00")
-    product = product_with_credit("10.00")
-    spend = services.debit_for_order(user=user, amount="10.00", currency="EUR", order_number="P2")
+    user, account, spend, product = spent_on_a_missing_order("P2")
     returned = threading.Event()
 
     def orphan_run():
