@@ -53,22 +53,20 @@ class CreditPaymentMixin:
     def set_wants_credit(self, use):
         self.checkout_session._set(self.credit_session_namespace, "use", bool(use))
 
-    def credit_to_apply(self, order_total):
-        """Credit that pays for ``order_total`` now (0 if the customer keeps it)."""
-        return self.credit_summary(order_total)["applied"]
-
     def credit_summary(self, order_total):
+        """What the preview shows: available credit, the part that pays now, the rest."""
         user = self.request.user
         available = (
             credit.available_credit(user, order_total.currency) if user.is_authenticated else ZERO
         )
+        use = self.wants_credit()
         total = order_total.incl_tax
-        applied = min(available, total) if self.wants_credit() and total > 0 else ZERO
+        applied = credit.credit_to_apply(available, total) if use else ZERO
         return {
             "available": available,
             "applied": applied,
             "rest": total - applied,
-            "use": self.wants_credit(),
+            "use": use,
             "currency": order_total.currency,
         }
 
@@ -173,10 +171,13 @@ class CreditPaymentMixin:
 
     def compensate_credit(self, order_number):
         entry = self._mlm_credit_entry
-        if entry is None or Order._default_manager.filter(number=order_number).exists():
+        if entry is None:
             return
-        logger.warning("Order #%s not placed: returning %s of credit", order_number, -entry.amount)
-        credit.reverse_entry(entry, reason=_("Order could not be placed"))
+        # The orphan return's check, made now: nothing if the order exists after all.
+        if credit.return_orphan(entry, reason=_("Order could not be placed")) is not None:
+            logger.warning(
+                "Order #%s not placed: returned %s of credit", order_number, -entry.amount
+            )
         self._mlm_credit_entry = None
 
     def restore_frozen_basket(self):

@@ -44,6 +44,7 @@ from .exceptions import (
 CreditAccount = get_model("mlm_credit", "CreditAccount")
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 CreditRule = get_model("mlm_credit", "CreditRule")
+Order = get_model("order", "Order")
 
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -112,21 +113,16 @@ def available_credit(user, currency):
     return account.balance if account else ZERO
 
 
-def credit_to_apply(user, currency, total):
-    """How much credit would pay for an order of ``total`` (never more than either)."""
-    return min(available_credit(user, currency), quantize(total)) if total > 0 else ZERO
+def credit_to_apply(available, total):
+    """How much of ``available`` credit pays for an order of ``total`` (never more than either).
+
+    The one rule for the preview's figure and the spend at placement.
+    """
+    return min(available, quantize(total)) if total > 0 else ZERO
 
 
 def entries_for_order(order):
     return CreditEntry.objects.filter(order_number=order.number)
-
-
-def spent_on_order(order_number):
-    """Credit spent on an order and not given back (net of returns)."""
-    spent = CreditEntry.objects.filter(
-        order_number=order_number, kind__in=[CreditEntry.SPENT, CreditEntry.RETURNED]
-    ).aggregate(total=Sum("amount"))["total"]
-    return -_exact(spent)
 
 
 def rule_for(product):
@@ -238,13 +234,20 @@ def open_account(user, currency):
         raise NoAccount()
     currency = normalise_currency(currency)
     account = CreditAccount.objects.filter(user=user, currency=currency).first()
-    if account:
-        return account
+    return (
+        account
+        or _create_account(user.pk, currency)
+        or CreditAccount.objects.get(user=user, currency=currency)
+    )
+
+
+def _create_account(user_id, currency):
+    """A new account, or None if a concurrent request opened it meanwhile."""
     try:
         with transaction.atomic():
-            return CreditAccount.objects.create(user=user, currency=currency)
+            return CreditAccount.objects.create(user_id=user_id, currency=currency)
     except IntegrityError:
-        return CreditAccount.objects.get(user=user, currency=currency)
+        return None
 
 
 def _lock(account):
@@ -260,11 +263,7 @@ def _lock_for(user_id, currency, *, open_missing=False):
     accounts = CreditAccount.objects.select_for_update().filter(user_id=user_id, currency=currency)
     account = accounts.first()
     if account is None and open_missing:
-        try:
-            with transaction.atomic():
-                CreditAccount.objects.create(user_id=user_id, currency=currency)
-        except IntegrityError:
-            pass  # opened by a concurrent request meanwhile
+        _create_account(user_id, currency)
         account = accounts.first()
     return account
 
@@ -377,7 +376,7 @@ def spend_for_order(*, user, currency, order_number, up_to):
     account = _lock_for(user.pk, currency)
     if account is None:
         return None
-    return _spend(account, min(account.balance, quantize(up_to)), order_number, user)
+    return _spend(account, credit_to_apply(account.balance, up_to), order_number, user)
 
 
 def _spend(account, amount, order_number, user):
@@ -459,11 +458,6 @@ def hold_spend(entry):
         cursor.execute(f"SELECT 1 FROM {entries} WHERE {reverses} = %s", [entry.pk])
         if cursor.fetchone() is not None:
             raise SpendReturned()
-
-
-def link_order(order):
-    """Nothing to update (entries are append-only): spends are found by ``order_number``."""
-    return entries_for_order(order)
 
 
 # -- earning ------------------------------------------------------------------------------------
@@ -863,9 +857,6 @@ def orphan_spends(*, now=None, lookback_days=None):
     ``OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS``; 0 = all) are not scanned, so a
     frequent run reads only recent spends. A queryset, oldest first.
     """
-    from oscar.core.loading import get_model as oscar_get_model
-
-    Order = oscar_get_model("order", "Order")
     now = now or timezone.now()
     minutes = get_setting("OSCAR_MLM_CREDIT_ORPHAN_MINUTES")
     days = (
@@ -890,9 +881,6 @@ def orphan_spends(*, now=None, lookback_days=None):
 def return_orphan(entry, *, reason=None):
     """Give back one orphan spend: None if, under the account lock, it turns out to be no
     orphan (its order exists now, or it was returned already)."""
-    from oscar.core.loading import get_model as oscar_get_model
-
-    Order = oscar_get_model("order", "Order")
     _lock(entry.account)
     if (
         Order._default_manager.filter(number=entry.order_number).exists()
