@@ -236,3 +236,14 @@ def test_an_order_whose_spend_was_returned_meanwhile_is_refused():
     assert kind_b == "error" and isinstance(error, SpendReturned)
     assert not Order.objects.filter(number="P2").exists()
     assert_books(account, "10.00")
+
+
+def test_first_checkouts_at_once_create_one_payment_source_type():
+    from oscar_mlm.apps.checkout.mixins import credit_source_type
+
+    SourceType = get_model("payment", "SourceType")
+    SourceType.objects.all().delete()
+    results = run_at_once(*(lambda: credit_source_type("Loyalty credit").pk for _ in range(8)))
+    assert all(kind == "ok" for kind, _ in results), results
+    assert len({pk for _, pk in results}) == 1
+    assert SourceType.objects.filter(name="Loyalty credit").count() == 1

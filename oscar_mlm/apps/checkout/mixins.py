@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core import prices
 from oscar.core.loading import get_class, get_model
+from oscar.core.utils import slugify
 
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_credit.exceptions import CreditError
@@ -34,6 +35,19 @@ SourceType = get_model("payment", "SourceType")
 
 logger = logging.getLogger("oscar_mlm.credit")
 ZERO = Decimal("0.00")
+
+
+def credit_source_type(name):
+    """Oscar's payment source type ``name``, created on first use.
+
+    Oscar's ``SourceType.name`` is not unique, so ``get_or_create(name=...)`` lets
+    simultaneous first checkouts create it twice (and then fail on ``get()``);
+    its ``code`` is unique, so creation goes by code.
+    """
+    return (
+        SourceType.objects.filter(name=name).order_by("pk").first()
+        or SourceType.objects.get_or_create(code=slugify(name), defaults={"name": name})[0]
+    )
 
 
 class CreditPaymentMixin:
@@ -123,7 +137,7 @@ class CreditPaymentMixin:
 
     def record_credit_payment(self, entry, amount, currency):
         name = get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
-        source_type, __ = SourceType.objects.get_or_create(name=name)
+        source_type = credit_source_type(name)
         self.add_payment_source(
             Source(
                 source_type=source_type,
