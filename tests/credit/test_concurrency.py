@@ -247,3 +247,31 @@ def test_first_checkouts_at_once_create_one_payment_source_type():
     assert all(kind == "ok" for kind, _ in results), results
     assert len({pk for _, pk in results}) == 1
     assert SourceType.objects.filter(name="Loyalty credit").count() == 1
+
+
+def test_an_order_with_credit_and_one_without_do_not_deadlock():
+    """Placing an order that spent credit holds its spend from the start; another order of the
+    same customer takes the stock first and the account last (earning). They must not wait
+    for each other in a circle."""
+    user, account, spend, __ = spent_on_a_missing_order("D1")
+    product = product_with_credit("5.00", value="1.00")  # both orders earn, same stock record
+    holding, stock_taken = threading.Event(), threading.Event()
+
+    def with_credit():
+        with transaction.atomic():
+            services.hold_spend(spend)
+            holding.set()
+            stock_taken.wait(timeout=10)
+            time.sleep(0.3)  # the other order now holds the stock and wants the account
+            return place_order(user, (product, 1), number="D1").number
+
+    def without_credit():
+        holding.wait(timeout=10)
+        stock_taken.set()
+        with transaction.atomic():  # as the checkout fork places: earning inside
+            return place_order(user, (product, 1), number="D2").number
+
+    results = run_at_once(with_credit, without_credit)
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    assert Order.objects.filter(number__in=["D1", "D2"]).count() == 2
+    assert_books(account, "0.00")

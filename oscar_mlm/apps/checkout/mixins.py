@@ -166,8 +166,8 @@ class CreditPaymentMixin:
 
     def place_order(self, *args, **kwargs):
         # The order and its payment details commit together or not at all, and the
-        # spend's account stays locked until then, so the orphan return cannot give
-        # back the credit of an order that is being placed (services.hold_spend).
+        # spend stays locked until then, so the orphan return cannot give back the
+        # credit of an order that is being placed (services.hold_spend).
         with transaction.atomic():
             if self._mlm_credit_entry is not None:
                 try:

@@ -439,21 +439,24 @@ def reverse_entry(entry, *, reason="", created_by=None):
 
 
 def hold_spend(entry):
-    """Inside the order's transaction: keep the spend's account locked until the order
-    commits, and make sure the spend still stands (``SpendReturned`` if not).
+    """Inside the order's transaction: keep the spend locked until the order commits, and
+    make sure it still stands (``SpendReturned`` if not).
 
     Pairs with :func:`return_orphan`, which locks the same row and then looks
     for the order: either the order commits first and is found, or the spend
-    is returned first and the order is refused.
+    is returned first and the order is refused. The lock is on the spend's
+    own row, not on the account: the order then takes stock rows and, when
+    earning, the account, in the same order as every other placement does, so
+    two orders of one customer cannot deadlock.
     """
     # Two bare statements: this runs in every checkout that spends credit, and building
     # them with the ORM costs several times what the database needs for them.
     quote = connection.ops.quote_name
-    accounts, entries = quote(CreditAccount._meta.db_table), quote(CreditEntry._meta.db_table)
+    entries = quote(CreditEntry._meta.db_table)
     reverses = quote(CreditEntry._meta.get_field("reverses").column)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {accounts} WHERE id = %s{lock}", [entry.account_id])
+        cursor.execute(f"SELECT 1 FROM {entries} WHERE id = %s{lock}", [entry.pk])
         # A statement of its own, after the lock (see _spend).
         cursor.execute(f"SELECT 1 FROM {entries} WHERE {reverses} = %s", [entry.pk])
         if cursor.fetchone() is not None:
@@ -879,9 +882,10 @@ def orphan_spends(*, now=None, lookback_days=None):
 
 @transaction.atomic
 def return_orphan(entry, *, reason=None):
-    """Give back one orphan spend: None if, under the account lock, it turns out to be no
+    """Give back one orphan spend: None if, with the spend locked, it turns out to be no
     orphan (its order exists now, or it was returned already)."""
-    _lock(entry.account)
+    # The spend's row, as hold_spend locks it; the account is locked by reverse_entry.
+    list(CreditEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk"))
     if (
         Order._default_manager.filter(number=entry.order_number).exists()
         or CreditEntry.objects.filter(reverses=entry).exists()
