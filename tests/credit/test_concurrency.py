@@ -118,9 +118,8 @@ def test_simultaneous_real_checkouts_spend_the_credit_once():
     assert_books(account, "0.00")
 
 
-def test_the_same_place_order_submitted_ten_times_places_one_order_with_one_debit():
-    user = UserFactory()
-    account = fund(user, "5.00")
+def submit_one_order_at_once(user, product, times):
+    """One browser session at the preview, its place-order button pressed ``times`` at once."""
     from oscar.test import factories as oscar_factories
 
     oscar_factories.CountryFactory(
@@ -128,14 +127,20 @@ def test_the_same_place_order_submitted_ten_times_places_one_order_with_one_debi
     )
     first = Client()
     first.force_login(user)
-    go_to_preview(first, product_with_credit("10.00", value="1.00"), 1)
+    go_to_preview(first, product, 1)
     clients = []
-    for _ in range(10):
+    for _ in range(times):
         c = Client()
         c.cookies = first.cookies
         clients.append(c)
     url = reverse("checkout:preview")
-    results = run_at_once(*(lambda c=c: c.post(url, {"action": "place_order"}) for c in clients))
+    return run_at_once(*(lambda c=c: c.post(url, {"action": "place_order"}) for c in clients))
+
+
+def test_the_same_place_order_submitted_ten_times_places_one_order_with_one_debit():
+    user = UserFactory()
+    account = fund(user, "5.00")
+    results = submit_one_order_at_once(user, product_with_credit("10.00", value="1.00"), 10)
     assert all(kind == "ok" for kind, _ in results), results
     assert Order.objects.count() == 1
     order = Order.objects.get()
@@ -150,11 +155,6 @@ def test_a_duplicate_submit_never_takes_the_remaining_payment_again(monkeypatch)
     waited for the account lock must see its spend and take no payment at all."""
     user = UserFactory()
     account = fund(user, "5.00")
-    from oscar.test import factories as oscar_factories
-
-    oscar_factories.CountryFactory(
-        iso_3166_1_a2="DE", printable_name="Germany", is_shipping_country=True
-    )
     taken = []
     monkeypatch.setattr(
         PaymentDetailsView,
@@ -169,16 +169,7 @@ def test_a_duplicate_submit_never_takes_the_remaining_payment_again(monkeypatch)
         return result
 
     monkeypatch.setattr(services, "_book_new", slow_book_new)
-    first = Client()
-    first.force_login(user)
-    go_to_preview(first, product_with_credit("10.00"), 1)
-    clients = []
-    for _ in range(6):
-        c = Client()
-        c.cookies = first.cookies
-        clients.append(c)
-    url = reverse("checkout:preview")
-    results = run_at_once(*(lambda c=c: c.post(url, {"action": "place_order"}) for c in clients))
+    results = submit_one_order_at_once(user, product_with_credit("10.00"), 6)
     assert all(kind == "ok" for kind, _ in results), results
     assert Order.objects.count() == 1
     assert taken == [D("5.00")]  # the rest, once
