@@ -11,4 +11,5 @@ MLM_APPS = [
     "oscar_mlm.apps.mlm_vouchers.apps.MlmVouchersConfig",
     "oscar_mlm.apps.mlm_dashboard.apps.MlmDashboardConfig",
     "oscar_mlm.apps.mlm_credit.apps.MlmCreditConfig",
+    "oscar_mlm.apps.mlm_commissions.apps.MlmCommissionsConfig",
 ]

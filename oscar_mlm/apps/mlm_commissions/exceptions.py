@@ -1,0 +1,13 @@
+"""Domain errors of volumes and commissions."""
+
+from django.utils.translation import gettext_lazy as _
+
+from oscar_mlm.exceptions import MlmError
+
+
+class CommissionError(MlmError):
+    default_message = _("The commission data could not be changed.")
+
+
+class PeriodClosed(CommissionError):
+    default_message = _("This period is closed and can no longer change.")

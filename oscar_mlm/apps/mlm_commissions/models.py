@@ -1,0 +1,13 @@
+from oscar.core.loading import is_model_registered
+
+from .abstract_models import AbstractVolumeRecord
+
+__all__ = []
+
+if not is_model_registered("mlm_commissions", "VolumeRecord"):
+
+    class VolumeRecord(AbstractVolumeRecord):
+        class Meta(AbstractVolumeRecord.Meta):
+            pass
+
+    __all__.append("VolumeRecord")
