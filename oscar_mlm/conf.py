@@ -9,3 +9,15 @@ def get_setting(name):
     Called at use time so tests and shops can change settings at run time.
     """
     return getattr(settings, name, getattr(defaults, name))
+
+
+def setting_values(name):
+    """A setting that holds one value or several (a string, a list, None) as a tuple.
+
+    ``OSCAR_MLM_CREDIT_AVAILABLE_STATUS = "Complete"`` and ``= ("Complete", "Shipped")``
+    both work; ``None`` or empty is ``()``.
+    """
+    value = get_setting(name)
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)

@@ -20,7 +20,8 @@ from oscar.test.basket import add_product
 
 from oscar_mlm.apps.checkout.views import PaymentDetailsView
 from oscar_mlm.apps.mlm_credit import services
-from oscar_mlm.apps.mlm_credit.exceptions import InsufficientCredit, SpendReturned
+from oscar_mlm.apps.mlm_credit.exceptions import SpendReturned
+from oscar_mlm.apps.mlm_credit.services import ledger
 from oscar_mlm.test.factories import UserFactory
 from tests.network.test_concurrency import run_at_once
 
@@ -52,16 +53,16 @@ def test_fifty_simultaneous_spends_spend_exactly_the_balance_twenty_times():
         user = UserFactory()
         account = fund(user, "10.00")
         calls = [
-            lambda n=n, user=user, attempt=attempt: services.debit_for_order(
-                user=user, amount="1.00", currency="EUR", order_number=f"{attempt}-{n}"
+            lambda n=n, user=user, attempt=attempt: services.spend_for_order(
+                user=user, currency="EUR", order_number=f"{attempt}-{n}", up_to=D("1.00")
             )
             for n in range(50)
         ]
         results = run_at_once(*calls)
-        ok = [value for kind, value in results if kind == "ok"]
-        errors = [value for kind, value in results if kind == "error"]
-        assert len(ok) == 10, attempt
-        assert all(isinstance(e, InsufficientCredit) for e in errors), errors
+        assert all(kind == "ok" for kind, _ in results), results
+        spends = [value for _, value in results if value is not None]
+        assert len(spends) == 10, attempt  # the others found the account empty
+        assert {spend.amount for spend in spends} == {D("-1.00")}
         assert account.entries.filter(kind="spent").count() == 10
         assert_books(account, "0.00")
 
@@ -161,14 +162,14 @@ def test_a_duplicate_submit_never_takes_the_remaining_payment_again(monkeypatch)
         "handle_remaining_payment",
         lambda self, order_number, total, **kwargs: taken.append(total.incl_tax),
     )
-    book_new = services._book_new
+    book_new = ledger.book_new
 
     def slow_book_new(account, entries):
         result = book_new(account, entries)
         time.sleep(0.3)  # hold the lock while the duplicates queue up behind it
         return result
 
-    monkeypatch.setattr(services, "_book_new", slow_book_new)
+    monkeypatch.setattr(ledger, "book_new", slow_book_new)
     results = submit_one_order_at_once(user, product_with_credit("10.00"), 6)
     assert all(kind == "ok" for kind, _ in results), results
     assert Order.objects.count() == 1
@@ -181,7 +182,9 @@ def spent_on_a_missing_order(number):
     """A customer whose 10.00 of credit is spent on order ``number``, not written yet."""
     user = UserFactory()
     account = fund(user, "10.00")
-    spend = services.debit_for_order(user=user, amount="10.00", currency="EUR", order_number=number)
+    spend = services.spend_for_order(
+        user=user, currency="EUR", order_number=number, up_to=D("10.00")
+    )
     return user, account, spend, product_with_credit("10.00")
 
 

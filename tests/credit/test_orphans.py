@@ -30,21 +30,21 @@ def account(customer):
 
 
 def test_a_spend_without_order_is_an_orphan_only_after_the_grace_period(customer, account):
-    spend = services.debit_for_order(
-        user=customer, amount="4.00", currency="EUR", order_number="GONE-1"
+    spend = services.spend_for_order(
+        user=customer, currency="EUR", order_number="GONE-1", up_to=D("4.00")
     )
     assert not services.orphan_spends().exists()  # may still be in flight
     assert list(services.orphan_spends(now=timezone.now() + LATER)) == [spend]
     # A spend whose order exists is no orphan.
     order = place_order(customer, (product_with_credit("5.00"), 1))
-    services.debit_for_order(
-        user=customer, amount="1.00", currency="EUR", order_number=order.number
+    services.spend_for_order(
+        user=customer, currency="EUR", order_number=order.number, up_to=D("1.00")
     )
     assert list(services.orphan_spends(now=timezone.now() + LATER)) == [spend]
 
 
 def test_returning_orphans_gives_the_credit_back_once(customer, account):
-    services.debit_for_order(user=customer, amount="4.00", currency="EUR", order_number="GONE-2")
+    services.spend_for_order(user=customer, currency="EUR", order_number="GONE-2", up_to=D("4.00"))
     later = timezone.now() + LATER
     assert services.return_orphan_spends(now=later) == (1, D("4.00"))
     assert services.return_orphan_spends(now=later) == (0, D("0.00"))
@@ -56,7 +56,7 @@ def test_returning_orphans_gives_the_credit_back_once(customer, account):
 
 
 def test_the_lookback_window_limits_the_scan(customer, account):
-    services.debit_for_order(user=customer, amount="1.00", currency="EUR", order_number="OLD-1")
+    services.spend_for_order(user=customer, currency="EUR", order_number="OLD-1", up_to=D("1.00"))
     ten_days_later = timezone.now() + timedelta(days=10)
     assert not services.orphan_spends(now=ten_days_later).exists()  # default: 7 days back
     assert services.orphan_spends(now=ten_days_later, lookback_days=0).count() == 1
@@ -72,7 +72,7 @@ def backdate(order_number, by=LATER):
 
 
 def test_command_returns_orphans_and_refuses_bad_input(customer, account):
-    services.debit_for_order(user=customer, amount="3.00", currency="EUR", order_number="GONE-3")
+    services.spend_for_order(user=customer, currency="EUR", order_number="GONE-3", up_to=D("3.00"))
     backdate("GONE-3")
     out = StringIO()
     call_command("mlm_credit_return_orphans", "--dry-run", stdout=out)
@@ -91,7 +91,7 @@ def test_command_returns_orphans_and_refuses_bad_input(customer, account):
 
 
 def test_check_command_lists_orphans_and_returns_them_on_request(customer, account):
-    services.debit_for_order(user=customer, amount="2.00", currency="EUR", order_number="OLD-9")
+    services.spend_for_order(user=customer, currency="EUR", order_number="OLD-9", up_to=D("2.00"))
     backdate("OLD-9", by=timedelta(days=30))  # older than the look-back: the check sees it
     err = StringIO()
     call_command("mlm_credit_check", stdout=StringIO(), stderr=err)
@@ -124,7 +124,7 @@ def test_dashboard_lists_orphans_and_the_button_enqueues_the_task(client, custom
     client.force_login(staff)
     url = reverse("mlm_credit:mlm-credit-orphans")
     assert b"mlm-credit-no-orphans" in client.get(url).content
-    services.debit_for_order(user=customer, amount="2.00", currency="EUR", order_number="GONE-4")
+    services.spend_for_order(user=customer, currency="EUR", order_number="GONE-4", up_to=D("2.00"))
     backdate("GONE-4")
     page = client.get(url)
     assert (

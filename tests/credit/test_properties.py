@@ -72,11 +72,11 @@ def test_credit_books_keep_every_invariant(settings_fixture=None):
         def spend(self, amount):
             self.spends += 1
             try:
-                services.debit_for_order(
+                services.spend_for_order(
                     user=self.user,
-                    amount=amount,
                     currency="EUR",
                     order_number=f"{self.user.pk}-{self.spends}",
+                    up_to=amount,
                 )
             except CreditError:
                 pass

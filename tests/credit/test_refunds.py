@@ -1,6 +1,6 @@
 """Cancellation, refunds (proportional, to the cent), the never-negative rule, and expiry."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -10,6 +10,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_credit import services
+from oscar_mlm.apps.mlm_credit.services import ledger
 
 from .conftest import place_order, product_with_credit
 
@@ -25,8 +26,8 @@ def fund(user, amount):
 
 
 def spend_on(user, amount, order):
-    return services.debit_for_order(
-        user=user, amount=amount, currency="EUR", order_number=order.number
+    return services.spend_for_order(
+        user=user, currency="EUR", order_number=order.number, up_to=D(amount)
     )
 
 
@@ -133,8 +134,8 @@ def test_expiry_is_off_by_default(customer):
 def backdated(account, amount, when):
     """A booking made in the past (the services always book at the present)."""
     with transaction.atomic():
-        locked = services._lock(account)
-        services._book(
+        locked = ledger.lock(account)
+        ledger.book(
             locked,
             kind="adjusted",
             key=f"test:{when.isoformat()}",
@@ -150,7 +151,7 @@ def test_expiry_is_fifo_and_books_once_per_day(customer, settings):
     now = timezone.now()
     backdated(account, "5.00", now - timedelta(days=400))
     backdated(account, "3.00", now - timedelta(days=200))
-    services.debit_for_order(user=customer, amount="2.00", currency="EUR", order_number="S1")
+    services.spend_for_order(user=customer, currency="EUR", order_number="S1", up_to=D("2.00"))
     account.refresh_from_db()
     assert account.balance == D("6.00")
     # 40 days ago, 3.00 of the first batch was about to expire (2.00 of it is spent: FIFO).
@@ -168,6 +169,28 @@ def test_expiry_is_fifo_and_books_once_per_day(customer, settings):
     account.refresh_from_db()
     assert account.balance == D("0.00")
     assert services.check_books() == []
+
+
+@pytest.mark.parametrize(
+    "booked, expires",
+    [
+        ((2024, 1, 31), (2024, 2, 29)),  # a leap year: the last day of February
+        ((2023, 1, 31), (2023, 2, 28)),
+        ((2023, 3, 31), (2023, 4, 30)),
+        ((2023, 12, 15), (2024, 1, 15)),  # into the next year
+    ],
+)
+def test_expiry_counts_calendar_months(customer, settings, booked, expires):
+    settings.OSCAR_MLM_CREDIT_EXPIRY_MONTHS = 1
+    account = services.open_account(customer, "EUR")
+    when = timezone.make_aware(datetime(*booked, 12, 0))
+    backdated(account, "5.00", when)
+    soon = services.upcoming_expiry(account, now=when + timedelta(days=1), within_days=60)
+    assert [(moment.date(), amount) for moment, amount in soon] == [(date(*expires), D("5.00"))]
+    # Due once a calendar month has passed since the booking, not before.
+    assert services.expire_account(account, now=when + timedelta(days=27)) is None
+    later = timezone.make_aware(datetime(*expires, 12, 0)) + timedelta(days=3)
+    assert services.expire_account(account, now=later).amount == D("-5.00")
 
 
 def test_expiry_command_runs_with_a_progress_bar(customer, settings, capsys):

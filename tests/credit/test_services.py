@@ -54,7 +54,7 @@ def assert_books_balance():
 
 def test_balance_is_the_sum_of_bookings_with_running_balance(customer, staff):
     account = funded(customer, "10.00", staff)
-    services.debit_for_order(user=customer, amount="3.50", currency="EUR", order_number="1001")
+    services.spend_for_order(user=customer, currency="EUR", order_number="1001", up_to=D("3.50"))
     services.adjust(
         account=account, amount="1.25", currency="EUR", reason="goodwill", created_by=staff
     )
@@ -122,10 +122,10 @@ def test_same_idempotency_key_books_once(customer, staff):
     assert_books_balance()
 
 
-def test_debit_for_order_is_idempotent_per_order(customer, staff):
+def test_a_spend_is_idempotent_per_order(customer, staff):
     funded(customer, "10.00", staff)
-    a = services.debit_for_order(user=customer, amount="4.00", currency="EUR", order_number="N1")
-    b = services.debit_for_order(user=customer, amount="4.00", currency="EUR", order_number="N1")
+    a = services.spend_for_order(user=customer, currency="EUR", order_number="N1", up_to=D("4.00"))
+    b = services.spend_for_order(user=customer, currency="EUR", order_number="N1", up_to=D("4.00"))
     assert a.pk == b.pk and a.idempotency_key == "order:N1:spend"
     assert b.was_created is False
     assert services.available_credit(customer, "EUR") == D("6.00")
@@ -133,14 +133,14 @@ def test_debit_for_order_is_idempotent_per_order(customer, staff):
 
 def test_retry_after_compensation_books_a_new_spend(customer, staff):
     funded(customer, "10.00", staff)
-    first = services.debit_for_order(
-        user=customer, amount="4.00", currency="EUR", order_number="N2"
+    first = services.spend_for_order(
+        user=customer, currency="EUR", order_number="N2", up_to=D("4.00")
     )
     reversal = services.reverse_entry(first, reason="order failed")
     assert reversal.kind == CreditEntry.RETURNED and reversal.reverses == first
     assert services.reverse_entry(first).pk == reversal.pk  # at most once
-    second = services.debit_for_order(
-        user=customer, amount="4.00", currency="EUR", order_number="N2"
+    second = services.spend_for_order(
+        user=customer, currency="EUR", order_number="N2", up_to=D("4.00")
     )
     assert second.pk != first.pk and second.idempotency_key == "order:N2:spend:2"
     assert services.available_credit(customer, "EUR") == D("6.00")
@@ -233,17 +233,40 @@ def test_deducting_more_than_the_balance_is_refused(customer, staff):
     nothing_booked(account, "10.00")
 
 
-def test_spending_more_than_the_balance_is_refused(customer, staff):
+def test_a_spend_never_takes_more_than_the_balance(customer, staff):
     account = funded(customer, "10.00", staff)
-    with pytest.raises(InsufficientCredit):
-        services.debit_for_order(user=customer, amount="10.01", currency="EUR", order_number="X1")
+    spend = services.spend_for_order(
+        user=customer, currency="EUR", order_number="X1", up_to=D("10.01")
+    )
+    assert spend.amount == D("-10.00")
+    nothing_booked(account, "0.00")
+
+
+@pytest.mark.parametrize("up_to", [D("0"), D("-1.00")])
+def test_a_spend_of_nothing_books_nothing(customer, staff, up_to):
+    account = funded(customer, "10.00", staff)
+    assert (
+        services.spend_for_order(user=customer, currency="EUR", order_number="X0", up_to=up_to)
+        is None
+    )
     nothing_booked(account, "10.00")
 
 
-def test_spending_without_an_account_is_refused(customer):
-    with pytest.raises(InsufficientCredit):
-        services.debit_for_order(user=customer, amount="1", currency="EUR", order_number="X")
+def test_spending_without_an_account_books_nothing(customer):
+    assert (
+        services.spend_for_order(user=customer, currency="EUR", order_number="X", up_to=D("1"))
+        is None
+    )
     assert not CreditEntry.objects.exists()
+    assert services.get_account(customer, "EUR") is None  # no account opened by a spend
+
+
+def test_spending_in_a_bad_currency_is_a_clear_error(customer, staff):
+    account = funded(customer, "10.00", staff)
+    with pytest.raises(CurrencyMismatch) as info:
+        services.spend_for_order(user=customer, currency="E1", order_number="U0", up_to=D("1"))
+    assert "E1" in str(info.value.message)
+    nothing_booked(account, "10.00")
 
 
 def test_currency_mismatch_is_a_clear_error(customer, staff):
@@ -253,9 +276,11 @@ def test_currency_mismatch_is_a_clear_error(customer, staff):
             account=account, amount="1.00", currency="USD", reason="r", created_by=staff
         )
     assert "EUR" in str(info.value.message) and "USD" in str(info.value.message)
-    with pytest.raises(CurrencyMismatch) as info:
-        services.debit_for_order(user=customer, amount="1.00", currency="USD", order_number="U1")
-    assert "EUR" in str(info.value.message) and "USD" in str(info.value.message)
+    # Credit in EUR does not pay for an order in USD: there is nothing to spend.
+    assert (
+        services.spend_for_order(user=customer, currency="USD", order_number="U1", up_to=D("1"))
+        is None
+    )
     with pytest.raises(CurrencyMismatch):
         services.adjust(account=account, amount="1.00", currency="E1", reason="r", created_by=staff)
     nothing_booked(account, "10.00")
@@ -266,7 +291,7 @@ def test_currency_mismatch_is_a_clear_error(customer, staff):
 
 def test_no_credit_without_a_rule(customer):
     order = place_order(customer, (product_with_credit("10.00"), 1))
-    assert not services.entries_for_order(order).exists()
+    assert not CreditEntry.objects.filter(order_number=order.number).exists()
 
 
 def test_fixed_credit_per_unit(customer):
@@ -318,8 +343,11 @@ def test_anonymous_orders_earn_nothing(db):
 def test_credit_is_pending_until_the_available_status(customer):
     order = place_order(customer, (product_with_credit("10.00", value="1.00"), 2))
     account = services.get_account(customer, order.currency)
-    with pytest.raises(InsufficientCredit):
-        services.debit_for_order(user=customer, amount="1", currency="EUR", order_number="Z")
+    # Pending credit cannot be spent.
+    assert (
+        services.spend_for_order(user=customer, currency="EUR", order_number="Z", up_to=D("1"))
+        is None
+    )
     order.set_status("Being processed")
     account.refresh_from_db()
     assert (account.balance, account.pending) == (D("0.00"), D("2.00"))
@@ -337,3 +365,26 @@ def test_order_created_at_the_available_status_is_available_at_once(customer, se
     order = place_order(customer, (product_with_credit("10.00", value="1.00"), 1))
     account = services.get_account(customer, order.currency)
     assert (account.balance, account.pending) == (D("1.00"), D("0.00"))
+
+
+# -- layout ----------------------------------------------------------------------------------
+
+
+def test_every_service_is_on_the_package_and_loadable_the_oscar_way():
+    from oscar_mlm.core.loading import get_class
+
+    for name in services.__all__:
+        assert get_class("mlm_credit.services", name) is getattr(services, name), name
+
+
+def test_only_the_ledger_writes_entries():
+    import importlib
+    import inspect
+    import pkgutil
+
+    writes = ("CreditEntry(", ".save(", "bulk_create", ".create(", ".update(")
+    for module in pkgutil.iter_modules(services.__path__):
+        if module.name == "ledger":
+            continue
+        source = inspect.getsource(importlib.import_module(f"{services.__name__}.{module.name}"))
+        assert not [w for w in writes if w in source], module.name

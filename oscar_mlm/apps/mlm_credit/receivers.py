@@ -16,19 +16,12 @@ from oscar.apps.order.signals import (
     order_status_changed,
 )
 
-from oscar_mlm.conf import get_setting
-
 
 def _services():
     # Imported late: services reads models, which are not ready while apps load.
     from . import services
 
     return services
-
-
-def _in(name, status):
-    value = get_setting(name) or ()
-    return status in ((value,) if isinstance(value, str) else tuple(value))
 
 
 @receiver(order_placed, dispatch_uid="mlm_credit_earn")
@@ -38,16 +31,18 @@ def earn_credit(sender, order, **kwargs):
 
 @receiver(order_status_changed, dispatch_uid="mlm_credit_order_status")
 def order_status(sender, order, old_status, new_status, **kwargs):
-    if _in("OSCAR_MLM_CREDIT_AVAILABLE_STATUS", new_status):
-        _services().release_for_order(order)
-    if _in("OSCAR_MLM_CREDIT_CANCELLED_STATUSES", new_status):
-        _services().cancel_order(order, reason=str(new_status))
+    services = _services()
+    if services.is_available_status(new_status):
+        services.release_for_order(order)
+    if services.is_cancelled_status(new_status):
+        services.cancel_order(order, reason=str(new_status))
 
 
 @receiver(order_line_status_changed, dispatch_uid="mlm_credit_line_status")
 def line_status(sender, line, old_status, new_status, **kwargs):
-    if _in("OSCAR_MLM_CREDIT_REFUNDED_LINE_STATUSES", new_status):
-        _services().refund_lines(
+    services = _services()
+    if services.is_refunded_line_status(new_status):
+        services.refund_lines(
             line.order,
             {line: line.quantity},
             key=f"line:{line.pk}:{new_status}",

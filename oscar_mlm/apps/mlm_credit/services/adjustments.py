@@ -1,0 +1,38 @@
+"""Staff bookings: credit added or deducted by hand, always with a reason."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from ..exceptions import InvalidAmount, ReasonRequired
+from . import ledger
+from .amounts import check_currency, parse_amount
+
+CreditEntry = get_model("mlm_credit", "CreditEntry")
+
+CREDIT, DEBIT = "credit", "debit"
+
+
+@transaction.atomic
+def adjust(*, account, amount, currency, reason, created_by, direction=CREDIT, key=None):
+    """A staff booking with a mandatory reason: add (``credit``) or deduct (``debit``)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    amount = parse_amount(amount)
+    check_currency(account, currency)
+    if direction not in (CREDIT, DEBIT):
+        raise InvalidAmount(_("Choose whether to add or deduct credit."))
+    account = ledger.lock(account)
+    signed = amount if direction == CREDIT else -amount
+    entry, _created = ledger.book(
+        account,
+        kind=CreditEntry.ADJUSTED,
+        key=key
+        or f"adjust:{account.pk}:{timezone.now().timestamp()}:{created_by and created_by.pk}",
+        amount=signed,
+        reason=reason,
+        created_by=created_by,
+    )
+    return entry
