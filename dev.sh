@@ -128,7 +128,7 @@ cmd_sandbox() {
     # they change nothing.
     say "demo data"
     "$PY" manage.py sandbox_demo_catalogue
-    "$PY" manage.py mlm_demo_network
+    "$PY" manage.py mlm_demo_network --orders 400
     "$PY" manage.py sandbox_demo_extras
     cat <<EOF
 

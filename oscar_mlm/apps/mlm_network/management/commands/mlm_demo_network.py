@@ -7,8 +7,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from oscar_mlm.apps.mlm_network import demo
 from oscar_mlm.apps.mlm_network.exceptions import NetworkError
+from oscar_mlm.demo import build as demo
+from oscar_mlm.demo.orders import DemoDataError
+from oscar_mlm.demo.people import ADMIN, DEMO_PEOPLE
+from oscar_mlm.demo.plan import DEFAULT_SEED
 
 SHOP_URL = "http://localhost:8000/"
 DASHBOARD_URL = "http://localhost:8000/dashboard/"
@@ -31,7 +34,8 @@ class Command(BaseCommand):
         "anna, ben and carla, the customers dora and emil, and generated people up to "
         "--size members over several levels (most of them customers). Idempotent: if the "
         "demo network exists (anna@example.com), only print its logins. Sizes above "
-        f"{demo.BULK_THRESHOLD} are written in bulk. Also points the Site at localhost:8000."
+        f"{demo.BULK_THRESHOLD} are written in bulk. With --orders, also orders of the last "
+        "months, bought by the generated people. Also points the Site at localhost:8000."
     )
 
     def add_arguments(self, parser):
@@ -45,9 +49,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed",
             type=_argument(demo.validate_seed),
-            default=demo.DEFAULT_SEED,
-            help=f"Seed of the generated names and tree; the same seed gives the same "
-            f"network (default {demo.DEFAULT_SEED}).",
+            default=DEFAULT_SEED,
+            help=f"Seed of the generated names, tree and orders; the same seed gives the "
+            f"same network (default {DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--orders",
+            type=_argument(demo.validate_orders),
+            default=0,
+            help="Orders to generate with the network (default 0), bought by generated "
+            "members and some guests, from the products that have a price.",
+        )
+        parser.add_argument(
+            "--months",
+            nargs="+",
+            type=_argument(demo.validate_month),
+            metavar="YYYY-MM",
+            default=None,
+            help="Months the orders are placed in (default: this month and the two before).",
         )
         parser.add_argument(
             "--password-for-demo-logins",
@@ -68,6 +87,11 @@ class Command(BaseCommand):
         try:
             size = demo.validate_size(options["size"])
             seed = demo.validate_seed(options["seed"])
+            order_count = demo.validate_orders(options.get("orders") or 0)
+            months = options.get("months") or []
+            if isinstance(months, str):
+                months = [months]
+            months = [demo.validate_month(m) for m in months] or None
         except ValueError as error:
             raise CommandError(str(error)) from None
         password = options["password"]
@@ -87,18 +111,32 @@ class Command(BaseCommand):
             return
 
         started = time.monotonic()
-        with tqdm(
-            total=size,
-            unit="member",
-            desc="Demo network",
+        bar_options = dict(
             file=getattr(self.stderr, "_out", sys.stderr),
             disable=options["no_progress"] or verbosity == 0,
             dynamic_ncols=True,
-        ) as bar:
+        )
+        with (
+            tqdm(total=size, unit="member", desc="Demo network", **bar_options) as bar,
+            tqdm(
+                total=order_count, unit="order", desc="Demo orders",
+                **{**bar_options, "disable": bar_options["disable"] or not order_count},
+            ) as orders,
+        ):
             try:
-                result = demo.build_network(size, seed=seed, password=password, progress=bar)
+                result = demo.build_demo(
+                    size,
+                    seed=seed,
+                    password=password,
+                    order_count=order_count,
+                    months=months,
+                    progress=bar,
+                    order_progress=orders,
+                )
             except NetworkError as error:
                 raise CommandError(str(error.message)) from None
+            except DemoDataError as error:
+                raise CommandError(str(error)) from None
         if verbosity >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -107,7 +145,15 @@ class Command(BaseCommand):
                     f"{' (bulk)' if result.bulk else ''}."
                 )
             )
-            self._print_logins(demo.DEMO_PEOPLE[: result.members], password)
+            if result.orders:
+                generated = result.orders
+                self.stdout.write(
+                    f"Demo orders: {generated.orders} orders with {generated.lines} lines "
+                    f"({generated.guest_orders} by guests), placed "
+                    f"{generated.first_placed:%Y-%m-%d} to {generated.last_placed:%Y-%m-%d}; "
+                    f"{generated.volume_records} volume records."
+                )
+            self._print_logins(DEMO_PEOPLE[: result.members], password)
 
     def _print_logins(self, demo_people, password, existing=False):
         out = self.stdout.write
@@ -116,7 +162,7 @@ class Command(BaseCommand):
             out("Demo logins (the passwords they were created with; the defaults are shown):")
         else:
             out("Demo logins:")
-        people = [demo.ADMIN, *demo_people]
+        people = [ADMIN, *demo_people]
         width = max(len(p.email) for p in people)
         for person in people:
             secret = "<the password you gave>" if password else person.password
@@ -125,7 +171,5 @@ class Command(BaseCommand):
         out(f"Shop:       {SHOP_URL}")
         out(f"Dashboard:  {DASHBOARD_URL}  (log in as admin@example.com)")
         out(f"Network:    {NETWORK_DASHBOARD_URL}")
-        out(
-            "Partner storefronts (e.g. http://anna.localhost:8000/) come with a later "
-            "release; the handles anna, ben and carla are already set."
-        )
+        out("Partner storefronts: http://anna.localhost:8000/ (customer link), ")
+        out("                     http://anna.localhost:8000/join/ (partner link)")

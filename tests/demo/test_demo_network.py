@@ -10,8 +10,11 @@ from django.db import transaction
 from django.db.models import Count
 from oscar.core.loading import get_model
 
-from oscar_mlm.apps.mlm_network import demo, services, tree
+from oscar_mlm.apps.mlm_network import services, tree
 from oscar_mlm.apps.mlm_network.validators import validate_handle
+from oscar_mlm.demo import build
+from oscar_mlm.demo.people import DEMO_PEOPLE
+from oscar_mlm.demo.plan import plan_network
 
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
@@ -86,9 +89,9 @@ def assert_network_invariants(size):
 
     # One user per member; only the documented logins can log in.
     assert User.objects.filter(mlm_member__in=people).count() == size
-    for person in demo.DEMO_PEOPLE[:size]:
+    for person in DEMO_PEOPLE[:size]:
         assert User.objects.get(email=person.email).check_password(person.password)
-    fixed = [p.email for p in demo.DEMO_PEOPLE]
+    fixed = [p.email for p in DEMO_PEOPLE]
     generated = User.objects.filter(mlm_member__in=people).exclude(email__in=fixed)
     assert not any(user.has_usable_password() for user in generated)
     return levels
@@ -119,7 +122,7 @@ def assert_demo_people():
 def test_default_demo_network(settings):
     out, err = run()
 
-    levels = assert_network_invariants(demo.DEFAULT_SIZE)
+    levels = assert_network_invariants(build.DEFAULT_SIZE)
     assert len(levels) >= 4
     assert_demo_people()
     # Generated people sit below Anna, Ben and Carla too, not only the company.
@@ -172,7 +175,7 @@ def test_small_sizes_keep_the_first_demo_people():
         (["--size", "-5"], {}, "at least 1"),
         (["--size", "ten"], {}, "whole number"),
         (["--size", "1.5"], {}, "whole number"),
-        (["--size", str(demo.MAX_SIZE + 1)], {}, "at most"),
+        (["--size", str(build.MAX_SIZE + 1)], {}, "at most"),
         ([], {"size": 0}, "at least 1"),
         ([], {"size": "many"}, "whole number"),
         (["--seed", "x"], {}, "--seed must be a whole number"),
@@ -205,7 +208,7 @@ def test_existing_demo_address_without_the_network_is_refused():
 
 @pytest.mark.django_db
 def test_generated_people_avoid_existing_addresses_and_handles(company):
-    plan = demo.plan_network(300, seed=3)
+    plan = plan_network(300, seed=3)
     taken = next(p for p in plan[5:] if p.kind == Member.DISTRIBUTOR)
     user = User.objects.create_user(username="x", email=taken.email.upper(), password="x")
     services.register_member(
@@ -243,9 +246,9 @@ def test_quiet_runs_print_nothing():
 
 
 def test_the_plan_is_deterministic_for_a_seed():
-    assert demo.plan_network(500, seed=4) == demo.plan_network(500, seed=4)
-    assert demo.plan_network(500, seed=4) != demo.plan_network(500, seed=5)
-    plan = demo.plan_network(500, seed=4)
+    assert plan_network(500, seed=4) == plan_network(500, seed=4)
+    assert plan_network(500, seed=4) != plan_network(500, seed=5)
+    plan = plan_network(500, seed=4)
     assert len({p.email for p in plan}) == 500
     handles = [p.handle for p in plan if p.handle]
     assert len(set(handles)) == len(handles)
@@ -264,7 +267,7 @@ def built_structure(bulk, size=150, seed=7):
     """The network ``build_network`` makes, rolled back afterwards."""
     try:
         with transaction.atomic():
-            result = demo.build_network(size, seed=seed, bulk=bulk)
+            result = build.build_demo(size, seed=seed, bulk=bulk)
             assert result.bulk is bulk
             assert_network_invariants(size)
             built = structure()
@@ -281,7 +284,7 @@ def test_bulk_path_builds_the_same_network_as_the_services():
 @pytest.mark.django_db
 def test_large_sizes_use_the_bulk_path(monkeypatch):
     size = 2000
-    assert size > demo.BULK_THRESHOLD
+    assert size > build.BULK_THRESHOLD
 
     def no_services(**kwargs):
         raise AssertionError("the bulk path does not create people one by one")
