@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Benchmark of the sponsor tree on PostgreSQL.
 
-Builds skewed networks of the given sizes with set-based SQL, then times,
+Builds skewed networks of the given sizes with the demo generator
+(``oscar_mlm.demo``: a plan, written with COPY), then times,
 side by side, our tree module and services against a raw recursive CTE (the
 reference), a naive ORM walk and django-tree-queries' own methods:
 
@@ -43,8 +44,7 @@ BRANCH_FANOUT = 3  # the branch is a complete 3-ary tree: 9 levels below the hea
 CHAINS = 20  # chains of distributors hanging off the company's first line ...
 CHAIN_LENGTH = 64  # ... each 64 deep, so their last member sits at depth 65
 WIDE_SPONSORS = 3  # first-line distributors with thousands of direct customers
-BULK_DISTRIBUTOR_SHARE = 0.15  # of the remaining members; the rest are customers
-TOP_ATTACH = 0.3  # chance that a bulk distributor joins directly below the first line
+BULK_DISTRIBUTOR_SHARE = 0.15  # of the grown members; the rest are customers
 
 
 @dataclass
@@ -181,177 +181,54 @@ def minimum_size():
     return 1 + 200 + 1 + BRANCH_SIZE + CHAINS * CHAIN_LENGTH + 5_000
 
 
-def shape(size):
-    """Logical ids (``lid``) of each part; physical ids are assigned later."""
-    top = max(200, size // 100)  # the company's first line: thousands wide
-    branch_head = top + 2
-    chain0 = branch_head + BRANCH_SIZE + 1
-    bulk0 = chain0 + CHAINS * CHAIN_LENGTH
-    rest = size - (bulk0 - 1)
-    distributors = int(rest * BULK_DISTRIBUTOR_SHARE)
-    customers = rest - distributors
-    wide = min(max(1_000, size // 40), customers // (WIDE_SPONSORS + 1))
-    return {
-        "size": size,
-        "top": top,
-        "branch_head": branch_head,
-        "branch_parent": 2 + WIDE_SPONSORS,  # a first-line distributor that is not wide
-        "chain0": chain0,
-        "bulk0": bulk0,
-        "distributors": distributors,
-        "cust0": bulk0 + distributors,
-        "customers": customers,
-        "wide": wide,
-    }
+def plan_shape(size):
+    """The benchmark's network as a plan of the demo generator, and its landmarks.
 
-
-LOAD_STEPS = [
-    ("nodes", """
-        CREATE TEMP TABLE bench_nodes (lid bigint PRIMARY KEY, parent_lid bigint, kind text)
-            ON COMMIT DROP;
-        SELECT setseed(0.42);
-        -- the company, and its first line of {top} distributors
-        INSERT INTO bench_nodes VALUES (1, NULL, 'company');
-        INSERT INTO bench_nodes SELECT g, 1, 'distributor' FROM generate_series(2, {top} + 1) g;
-        -- a branch: a head with {branch} members below it, a complete {fanout}-ary tree,
-        -- inner members distributors, leaves customers
-        INSERT INTO bench_nodes VALUES ({branch_head}, {branch_parent}, 'distributor');
-        INSERT INTO bench_nodes
-            SELECT {branch_head} + k, {branch_head} + (k - 1) / {fanout},
-                   CASE WHEN {fanout} * k + 1 <= {branch} THEN 'distributor' ELSE 'customer' END
-            FROM generate_series(1, {branch}) k;
-        -- {chains} chains of {chain_length} distributors below first-line distributors
-        INSERT INTO bench_nodes
-            SELECT {chain0} + c * {chain_length} + j,
-                   CASE WHEN j = 0 THEN {first_chain_parent} + c
-                        ELSE {chain0} + c * {chain_length} + j - 1 END,
-                   'distributor'
-            FROM generate_series(0, {chains} - 1) c, generate_series(0, {chain_length} - 1) j;
-        -- {distributors} more distributors: a random recursive tree below the first line
-        INSERT INTO bench_nodes
-            SELECT {bulk0} + i,
-                   CASE WHEN i = 0 OR random() < {top_attach}
-                        THEN 2 + floor(random() * {top})::bigint
-                        ELSE {bulk0} + floor(random() * i)::bigint END,
-                   'distributor'
-            FROM generate_series(0, {distributors} - 1) i;
-        -- {customers} customers (leaves): {wide} each below {wide_sponsors} wide sponsors,
-        -- the rest below random distributors outside the branch
-        INSERT INTO bench_nodes
-            SELECT {cust0} + i,
-                   CASE WHEN i < {wide_sponsors} * {wide} THEN 2 + i / {wide}
-                        WHEN r < {top} THEN 2 + r
-                        WHEN r < {top} + {chains} * {chain_length} THEN {chain0} + r - {top}
-                        ELSE {bulk0} + r - {top} - {chains} * {chain_length} END,
-                   'customer'
-            FROM (SELECT i, floor(random() * ({top} + {chains} * {chain_length}
-                                              + {distributors}))::bigint AS r
-                  FROM generate_series(0, {customers} - 1) i) s;
-    """),
-    ("ids", """
-        -- physical ids: the company is 1, everybody else is scattered over the table
-        -- (a real branch grows over years, between everybody else's sign-ups)
-        CREATE TEMP TABLE bench_map ON COMMIT DROP AS
-            SELECT lid, CASE WHEN lid = 1 THEN 1
-                             ELSE 1 + row_number() OVER (ORDER BY {order_by}) END AS id
-            FROM (SELECT lid, CASE WHEN lid = 1 THEN -1 ELSE random() END AS r
-                  FROM bench_nodes) s;
-        ALTER TABLE bench_map ADD PRIMARY KEY (lid);
-        CREATE TEMP TABLE bench_members ON COMMIT DROP AS
-            SELECT m.id, n.lid, p.id AS parent_id, n.kind
-            FROM bench_nodes n JOIN bench_map m ON m.lid = n.lid
-            LEFT JOIN bench_map p ON p.lid = n.parent_lid
-            ORDER BY m.id;
-    """),
-    ("auth_user", """
-        INSERT INTO {user_table} (id, password, last_login, is_superuser, username, first_name,
-                                  last_name, email, is_staff, is_active, date_joined
-                                  {user_other_columns})
-            SELECT id - 1, '!', NULL, false, 'bench-' || (id - 1), '', '',
-                   'member' || id || '@bench.example', false, true,
-                   now() - ({size} - id) * interval '30 seconds'
-                   {user_other_values}
-            FROM bench_members WHERE kind <> 'company' ORDER BY id;
-    """),
-    ("mlm_network_member", """
-        INSERT INTO {member_table} (id, kind, status, handle, joined, promoted, deactivated,
-                                    parent_id, user_id {member_other_columns})
-            SELECT id, kind, 'active',
-                   CASE WHEN kind = 'distributor' THEN 'dist-' || id END,
-                   now() - ({size} - id) * interval '30 seconds',
-                   CASE WHEN kind = 'distributor'
-                        THEN now() - ({size} - id) * interval '30 seconds' END,
-                   NULL, parent_id, CASE WHEN kind <> 'company' THEN id - 1 END
-                   {member_other_values}
-            FROM bench_members ORDER BY id;
-        SELECT setval(pg_get_serial_sequence('{member_table}', 'id'),
-                      (SELECT max(id) FROM {member_table}));
-        SELECT setval(pg_get_serial_sequence('{user_table}', 'id'),
-                      (SELECT max(id) FROM {user_table}));
-    """),
-]
-
-
-def other_columns(model, connection, prefix):
-    """SQL and params for the NOT NULL columns the loader does not name.
-
-    Fields added to the models later get their default, so the loader keeps
-    working while the models grow. Nullable ones are left NULL.
+    The company's first line of ``size // 100`` distributors (200 at least);
+    three of them with thousands of direct customers; a branch of
+    BRANCH_SIZE members (a complete tree) below another; CHAINS chains of
+    CHAIN_LENGTH distributors below further ones; everyone else grown below
+    the first line and the chains (never inside the branch), 15 % distributors.
     """
-    named = {
-        "mlm_network_member": {"id", "kind", "status", "handle", "joined", "promoted",
-                               "deactivated", "parent_id", "user_id"},
-    }.get(model._meta.db_table, {"id", "password", "last_login", "is_superuser", "username",
-                                 "first_name", "last_name", "email", "is_staff", "is_active",
-                                 "date_joined"})
-    columns, values = [], {}
-    for f in model._meta.concrete_fields:
-        if f.column in named or f.null:
-            continue
-        if not f.has_default() and not f.empty_strings_allowed:
-            raise SystemExit(f"{model.__name__}.{f.name} is required and has no default; "
-                             "teach benchmarks/tree.py how to fill it.")
-        value = f.get_db_prep_save(f.get_default(), connection)
-        columns.append(connection.ops.quote_name(f.column))
-        values[f"{prefix}_{f.column}"] = value
-    return (
-        "".join(", " + c for c in columns),
-        "".join(f", %({k})s" for k in values),
-        values,
+    from oscar_mlm.demo.people import CUSTOMER, DISTRIBUTOR
+    from oscar_mlm.demo.plan import NetworkPlan
+
+    plan = NetworkPlan(seed=42, email_domain="bench.example")
+    top = plan.add_children(None, max(200, size // 100), DISTRIBUTOR)
+    branch_parent = top[WIDE_SPONSORS]  # a first-line distributor that is not wide
+    head = plan.add(sponsor=branch_parent, kind=DISTRIBUTOR)
+    plan.add_tree(head, BRANCH_SIZE, BRANCH_FANOUT)
+    chains = [plan.add_chain(top[WIDE_SPONSORS + 1 + c], CHAIN_LENGTH) for c in range(CHAINS)]
+    wide = min(max(1_000, size // 40), (size - len(plan)) // (WIDE_SPONSORS + 1))
+    for sponsor in top[:WIDE_SPONSORS]:
+        plan.add_children(sponsor, wide, CUSTOMER)
+    plan.grow(
+        size - len(plan),
+        distributor_share=BULK_DISTRIBUTOR_SHARE,
+        new_leg_share=0,
+        pool=[*top, *(i for chain in chains for i in chain)],
     )
+    landmarks = {
+        "branch_head": head,
+        "branch_parent": branch_parent,
+        "deepest": chains[0][-1],
+        "move_target": chains[1][-1],
+    }
+    return plan, landmarks, {"size": size, "top": len(top), "wide": wide}
 
 
 def build_network(size, args):
     """Empty the tables, load a network of ``size`` members; return its landmarks."""
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import connection
     from oscar.core.loading import get_model
+
+    from oscar_mlm.demo.network import write_network
 
     Member = get_model("mlm_network", "Member")
     SponsorChange = get_model("mlm_network", "SponsorChange")
     User = get_user_model()
     q = connection.ops.quote_name
-    s = shape(size)
-    member_cols, member_vals, sql_params = other_columns(Member, connection, "member")
-    user_cols, user_vals, user_params = other_columns(User, connection, "user")
-    sql_params.update(user_params)
-    params = {
-        **s,
-        "member_other_columns": member_cols,
-        "member_other_values": member_vals,
-        "user_other_columns": user_cols,
-        "user_other_values": user_vals,
-        "branch": BRANCH_SIZE,
-        "fanout": BRANCH_FANOUT,
-        "chains": CHAINS,
-        "chain_length": CHAIN_LENGTH,
-        "first_chain_parent": s["branch_parent"] + 1,
-        "wide_sponsors": WIDE_SPONSORS,
-        "top_attach": TOP_ATTACH,
-        "order_by": "lid" if args.ordered_ids else "r",
-        "member_table": q(Member._meta.db_table),
-        "user_table": q(User._meta.db_table),
-    }
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -359,35 +236,21 @@ def build_network(size, args):
             f"{q(User._meta.db_table)} RESTART IDENTITY CASCADE"
         )
     print(f"  emptied tables in {time.perf_counter() - started:.1f} s", flush=True)
-    with transaction.atomic(), connection.cursor() as cursor:
-        for name, sql in LOAD_STEPS:
-            step = time.perf_counter()
-            for statement in sql.format(**params).split(";"):
-                if statement.strip():
-                    cursor.execute(statement, sql_params if "%(" in statement else None)
-            print(f"  {name:<20} {time.perf_counter() - step:6.1f} s", flush=True)
-        cursor.execute(
-            "SELECT lid, id FROM bench_map WHERE lid = ANY(%s)",
-            [[s["branch_head"], s["branch_parent"], s["chain0"] + CHAIN_LENGTH - 1,
-              s["chain0"] + 2 * CHAIN_LENGTH - 1]],
-        )
-        ids = dict(cursor.fetchall())
-        step = time.perf_counter()
-    # the deferred foreign keys were checked at commit
-    print(f"  {'commit (FK checks)':<20} {time.perf_counter() - step:6.1f} s", flush=True)
+    step = time.perf_counter()
+    plan, landmarks, shape = plan_shape(size)
+    print(f"  {'plan':<20} {time.perf_counter() - step:6.1f} s", flush=True)
+    step = time.perf_counter()
+    # A real branch grows over years, between everybody else's sign-ups: scattered ids.
+    written = write_network(plan, scatter=not args.ordered_ids, seed=42)
+    print(f"  {'write (COPY, FKs)':<20} {time.perf_counter() - step:6.1f} s", flush=True)
     step = time.perf_counter()
     with connection.cursor() as cursor:
         for model in (User, Member, SponsorChange):
             cursor.execute(f"VACUUM ANALYZE {q(model._meta.db_table)}")
     print(f"  {'VACUUM ANALYZE':<20} {time.perf_counter() - step:6.1f} s", flush=True)
     load_seconds = time.perf_counter() - started
-    return load_seconds, {
-        "shape": s,
-        "branch_head": ids[s["branch_head"]],
-        "branch_parent": ids[s["branch_parent"]],
-        "deepest": ids[s["chain0"] + CHAIN_LENGTH - 1],
-        "move_target": ids[s["chain0"] + 2 * CHAIN_LENGTH - 1],
-    }
+    facts = {name: written.member_ids[index] for name, index in landmarks.items()}
+    return load_seconds, {"shape": shape, **facts}
 
 
 def describe_network(facts):
@@ -850,30 +713,27 @@ def bench_move(v, facts, args, result):
 
 
 def bench_signups(v, facts, args, result):
-    from django.db import connection
-    from django.db.models import Max
-
     from oscar_mlm.apps.mlm_network import services
+    from oscar_mlm.demo import bulk
 
     Member, User = v.Member, v.User
     count = args.signups
     if count <= 0:
         return
     # users made in bulk, outside the timing: half for ours, half for the naive variant
-    first = (User.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {v.user_table} (id, password, is_superuser, username, first_name,"
-            " last_name, email, is_staff, is_active, date_joined)"
-            " SELECT g, '!', false, 'signup-' || g, '', '', 'signup' || g || '@bench.example',"
-            " false, true, now() FROM generate_series(%s, %s) g",
-            [first, first + 2 * count - 1],
-        )
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-            [User._meta.db_table, first + 2 * count - 1],
-        )
-    users = User.objects.in_bulk(range(first, first + 2 * count))
+    ids = bulk.reserve_ids(User, 2 * count)
+    bulk.insert(
+        User,
+        len(ids),
+        {
+            "id": ids,
+            "password": "!",
+            "username": [f"signup-{pk}" for pk in ids],
+            "email": [f"signup{pk}@bench.example" for pk in ids],
+        },
+    )
+    by_pk = User.objects.in_bulk(ids)
+    users = [by_pk[pk] for pk in ids]
     rng = random.Random(42)
     sponsor_ids = list(
         Member.objects.filter(kind=Member.DISTRIBUTOR)
@@ -890,7 +750,7 @@ def bench_signups(v, facts, args, result):
     ]
 
     def ours(i, sponsor, kind):
-        user = users[first + i]
+        user = users[i]
         services.register_member(
             user=user,
             sponsor=sponsors[sponsor],
@@ -899,7 +759,7 @@ def bench_signups(v, facts, args, result):
         )
 
     def naive(i, sponsor, kind):
-        user = users[first + count + i]
+        user = users[count + i]
         Member.objects.create(
             user=user,
             parent_id=sponsor,
