@@ -12,7 +12,10 @@
    naive ``SUM`` over the ledger; a ledger page by keyset pagination vs
    ``OFFSET`` at the same depth (first page, middle, last).
 
-Give it a database of its own (it is created and migrated, then filled)::
+The shop has history: each run adds a network of ``--members`` (10 000) and
+``--history`` (20 000) past orders from the demo generator (``oscar_mlm.demo``);
+its customers are the buyers. Give it a database of its own (it is created and
+migrated, then filled)::
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:55433/mlm_bench_credit \\
         .venv/bin/python benchmarks/credit.py [--orders 40] [--rounds 5] [--bookings 1000000]
@@ -52,6 +55,48 @@ def ensure_database(url):
 ORDER_TOTAL = D("20.00")  # two units at 10.00, free shipping
 
 
+class Shop:
+    """A shop with history, from the demo generator: a network and its past orders.
+
+    Buyers of the benchmark are customers of this network, each used once, so
+    their credit accounts start empty however often the benchmark runs.
+    """
+
+    def __init__(self, members, history):
+        import secrets
+
+        from django.contrib.auth import get_user_model
+        from oscar.core.loading import get_model
+        from oscar.test import factories as oscar_factories
+
+        from oscar_mlm.demo.network import write_network
+        from oscar_mlm.demo.orders import generate_orders
+        from oscar_mlm.demo.plan import NetworkPlan
+
+        Member = get_model("mlm_network", "Member")
+        start = time.perf_counter()
+        # A domain of its own per run: the run's people never meet an earlier run's.
+        plan = NetworkPlan(
+            seed=members,
+            email_domain=f"run-{secrets.token_hex(3)}.bench.example",
+            taken_handles=Member.objects.exclude(handle=None).values_list("handle", flat=True),
+        )
+        plan.grow(members)
+        written = write_network(plan)
+        ours = Member.objects.filter(pk__in=written.member_ids)
+        if not get_model("catalogue", "Product").objects.exists():
+            oscar_factories.create_product(price=D("10.00"), num_in_stock=10**7)
+        generated = generate_orders(history, buyers=ours, seed=members)
+        self.seconds = time.perf_counter() - start
+        self.orders = generated.orders
+        User = get_user_model()
+        customers = ours.filter(kind=Member.CUSTOMER).values_list("user_id", flat=True)
+        self._users = iter(User.objects.filter(pk__in=list(customers)).order_by("pk"))
+
+    def customer(self):
+        return next(self._users)
+
+
 @contextmanager
 def bare_oscar():
     """Stock Oscar knows nothing of our order_placed receiver: measure it without."""
@@ -75,7 +120,7 @@ def median_ms(fn, reps):
     return statistics.median(times)
 
 
-def checkout_benchmark(orders, rounds):
+def checkout_benchmark(shop, orders, rounds):
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.test import RequestFactory
@@ -91,7 +136,6 @@ def checkout_benchmark(orders, rounds):
 
     from oscar_mlm.apps.checkout.views import PaymentDetailsView as CreditView
     from oscar_mlm.apps.mlm_credit import services
-    from oscar_mlm.test.factories import UserFactory
 
     Basket = get_model("basket", "Basket")
     CreditRule = get_model("mlm_credit", "CreditRule")
@@ -135,7 +179,7 @@ def checkout_benchmark(orders, rounds):
         assert response.status_code == 302, response
         return elapsed
 
-    credit_user, stock_user = UserFactory(), UserFactory()
+    credit_user, stock_user = shop.customer(), shop.customer()
     account = services.open_account(credit_user, "EUR")
     services.adjust(
         account=account,
@@ -190,7 +234,7 @@ def checkout_benchmark(orders, rounds):
     return {name: statistics.median(values) for name, values in times.items()}, queries
 
 
-def request_benchmark(orders, rounds):
+def request_benchmark(shop, orders, rounds):
     """The place-order request as the customer sends it: POST /checkout/preview/.
 
     Through Django's test client, in process: every middleware, the session,
@@ -209,7 +253,6 @@ def request_benchmark(orders, rounds):
     from oscar.test.basket import add_product
 
     from oscar_mlm.apps.mlm_credit import services
-    from oscar_mlm.test.factories import UserFactory
     from sandbox import urls as sandbox_urls
 
     Basket = get_model("basket", "Basket")
@@ -273,7 +316,7 @@ def request_benchmark(orders, rounds):
             expect(client.get("/checkout/thank-you/"), 200)
         return time.perf_counter() - start
 
-    credit_user, stock_user = UserFactory(), UserFactory()
+    credit_user, stock_user = shop.customer(), shop.customer()
     services.adjust(
         account=services.open_account(credit_user, "EUR"),
         amount=ORDER_TOTAL * (orders * rounds * 2 + 10),
@@ -309,18 +352,17 @@ def request_benchmark(orders, rounds):
     return results
 
 
-def ledger_benchmark(bookings, reps):
+def ledger_benchmark(shop, bookings, reps):
     from django.db import connection
     from django.db.models import Sum
     from oscar.core.loading import get_model
 
     from oscar_mlm.apps.mlm_credit import services
     from oscar_mlm.apps.mlm_credit.views import keyset_page
-    from oscar_mlm.test.factories import UserFactory
 
     CreditAccount = get_model("mlm_credit", "CreditAccount")
     CreditEntry = get_model("mlm_credit", "CreditEntry")
-    user = UserFactory()
+    user = shop.customer()
     account = services.open_account(user, "EUR")
     start = time.perf_counter()
     with connection.cursor() as cursor:
@@ -381,6 +423,10 @@ def main():
     parser.add_argument("--orders", type=int, default=40, help="orders per round and path")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--bookings", type=int, default=1_000_000)
+    parser.add_argument("--members", type=int, default=10_000,
+                        help="members of the shop's network (demo generator)")
+    parser.add_argument("--history", type=int, default=20_000,
+                        help="orders the shop has had before (demo generator)")
     parser.add_argument("--reps", type=int, default=21, help="repetitions per ledger query")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -397,7 +443,12 @@ def main():
 
     network.ensure_company()
 
-    times, queries = checkout_benchmark(args.orders, args.rounds)
+    shop = Shop(args.members, args.history)
+    print(
+        f"A shop of {args.members:,} members and {shop.orders:,} past orders "
+        f"(demo generator, {shop.seconds:.1f} s)\n"
+    )
+    times, queries = checkout_benchmark(shop, args.orders, args.rounds)
     stock = times["stock"]
     print(f"Checkout, ms per order (median of {args.rounds} rounds x {args.orders} orders)")
     print(f"  {'':44} {'ms':>8} {'queries':>8}")
@@ -415,7 +466,7 @@ def main():
         f"{(times['credit'] / times['stock+payment'] - 1) * 100:+.1f} %"
     )
     print("  (goal: credit at most +15 % over stock Oscar)")
-    requests = request_benchmark(args.orders, args.rounds)
+    requests = request_benchmark(shop, args.orders, args.rounds)
     print(
         f"\nThrough Django's test client, every middleware, ms per order (median of "
         f"{args.rounds} rounds x {args.orders} orders)"
@@ -427,7 +478,7 @@ def main():
     ):
         stock, ours = requests[key]["stock"], requests[key]["credit"]
         print(f"  {label:44} {stock:8.2f} {ours:8.2f}   {(ours / stock - 1) * 100:+.1f} %")
-    fill, rows = ledger_benchmark(args.bookings, args.reps)
+    fill, rows = ledger_benchmark(shop, args.bookings, args.reps)
     print(
         f"\nAccount with {args.bookings:,} bookings (filled in {fill:.1f} s), "
         f"median of {args.reps} runs, ms"
