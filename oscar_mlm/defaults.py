@@ -163,3 +163,12 @@ OSCAR_MLM_CREDIT_ORPHAN_MINUTES = 60
 
 # How many days back that command looks for orphans (0: the whole ledger).
 OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS = 7
+
+# -- Commissions (F5) -------------------------------------------------------------------------
+
+# The most levels a commission plan may pay (its level cap cannot exceed this).
+OSCAR_MLM_COMMISSION_LEVELS = 10
+
+# Ceiling (percent) of the rates of a plan added up, own-volume rate included; a plan
+# above it is refused. Each single rate is also at most this.
+OSCAR_MLM_COMMISSION_MAX_TOTAL_RATE = "40"

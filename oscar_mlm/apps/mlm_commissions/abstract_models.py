@@ -9,6 +9,9 @@ record they reverse. The commission run reads only these records.
 """
 
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -140,3 +143,391 @@ class AbstractVolumeRecord(AppendOnlyModel):
         return f"{self.order_id}/{self.line_id}: {self.volume} {self.currency} -> {self.owner_id}"
 
 
+
+# -- Commissions --------------------------------------------------------------------------------
+#
+# The rules are in docs/commissions.rst (COMMISSIONS.md made exact). What the
+# run writes is a pure function of frozen inputs: the period's plan version,
+# its structure snapshot, the volume records booked in it and the refunds
+# settled in it. A closed period never changes (services refuse, and database
+# triggers refuse, see migrations/0003_commission_guards.py).
+
+
+class AbstractCommissionPlan(models.Model):
+    """One version of the commission plan; a period uses the version valid at its start.
+
+    Rates are percentages with up to four decimal places. A version that a
+    period has been run with is never edited: changes are a new version.
+    """
+
+    COMPANY, COMPRESSION = "company", "compression"
+    UNQUALIFIED_CHOICES = [
+        (COMPANY, _("Kept by the company")),
+        (COMPRESSION, _("Compression: passed up to the next qualified distributor")),
+    ]
+
+    name = models.CharField(_("name"), max_length=128, blank=True)
+    valid_from = models.DateField(_("valid from"), unique=True)
+    # The level cap: level 1 is the owner's sponsor, level ``levels`` the last one paid.
+    levels = models.PositiveSmallIntegerField(_("levels"))
+    # One rate (percent, as a string such as "10.0000") per level, level 1 first.
+    level_rates = models.JSONField(_("rates per level (percent)"), default=list)
+    own_volume_rate = models.DecimalField(
+        _("rate on own volume (percent)"), max_digits=7, decimal_places=4, default=0
+    )
+    minimum_own_volume = models.DecimalField(
+        _("minimum own volume to qualify"), max_digits=12, decimal_places=2, default=0
+    )
+    unqualified_share = models.CharField(
+        _("share of an unqualified distributor"),
+        max_length=16,
+        choices=UNQUALIFIED_CHOICES,
+        default=COMPANY,
+    )
+    currency = models.CharField(_("currency"), max_length=12)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("commission plan")
+        verbose_name_plural = _("commission plans")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(levels__gte=1), name="mlm_plan_levels"),
+            models.CheckConstraint(
+                condition=models.Q(own_volume_rate__gte=0) & models.Q(minimum_own_volume__gte=0),
+                name="mlm_plan_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or str(_("Plan valid from %(date)s") % {"date": self.valid_from})
+
+    @property
+    def rates(self):
+        """The per-level rates as ``Decimal`` percentages, level 1 first."""
+        return [Decimal(str(r)) for r in self.level_rates]
+
+    @property
+    def total_rate(self):
+        return sum(self.rates, Decimal(self.own_volume_rate or 0))
+
+    @property
+    def compression(self):
+        return self.unqualified_share == self.COMPRESSION
+
+
+class AbstractCommissionPeriod(models.Model):
+    """A commission period, ``start`` inclusive to ``end`` exclusive (dates in ``TIME_ZONE``).
+
+    Periods never overlap. Runs of an open period replace its statements and
+    lines; ``close_period`` freezes them for good.
+    """
+
+    OPEN, CLOSED = "open", "closed"
+    STATUS_CHOICES = [(OPEN, _("Open")), (CLOSED, _("Closed"))]
+
+    start = models.DateField(_("start"), unique=True)
+    end = models.DateField(_("end (exclusive)"))
+    status = models.CharField(_("status"), max_length=8, choices=STATUS_CHOICES, default=OPEN)
+    plan = models.ForeignKey(
+        "mlm_commissions.CommissionPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="periods",
+        verbose_name=_("plan version"),
+    )
+    currency = models.CharField(_("currency"), max_length=12, blank=True)
+    last_run = models.DateTimeField(_("last run"), null=True, blank=True)
+    # Figures of the last run (orders, lines, totals, records in other currencies ...).
+    summary = models.JSONField(_("summary of the last run"), default=dict, blank=True)
+    # SHA-256 of the results written by the last run; at close it is the period's checksum.
+    checksum = models.CharField(_("checksum"), max_length=64, blank=True)
+    closed = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("commission period")
+        verbose_name_plural = _("commission periods")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="mlm_period_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open", closed__isnull=True)
+                | models.Q(status="closed", closed__isnull=False, plan__isnull=False),
+                name="mlm_period_closed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        if self.start.day == 1 and self.end == _next_month(self.start):
+            return self.start.strftime("%Y-%m")
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @property
+    def is_closed(self):
+        return self.status == self.CLOSED
+
+
+def _next_month(day):
+    return day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1, day=1)
+
+
+class AbstractCommissionSnapshot(models.Model):
+    """The frozen inputs of a period's run: its structure and the records it counted.
+
+    One row per period holding compressed arrays (see ``snapshot.py``): every
+    distributor's sponsor, kind and status at the end of the period (rule 4)
+    and the ids of the sale records counted. A million members take a few
+    megabytes here instead of a million rows.
+    """
+
+    period = models.OneToOneField(
+        "mlm_commissions.CommissionPeriod",
+        on_delete=models.PROTECT,
+        related_name="snapshot",
+        verbose_name=_("period"),
+    )
+    structure_at = models.DateTimeField(_("structure at"))
+    members = models.PositiveIntegerField(_("members in the structure"))
+    records = models.PositiveIntegerField(_("sale records counted"))
+    data = models.BinaryField(_("data"))
+    created = models.DateTimeField(_("taken"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("period snapshot")
+        verbose_name_plural = _("period snapshots")
+
+    def __str__(self):
+        return f"{self.period_id}: {self.members} members at {self.structure_at}"
+
+
+class AbstractSettledRefund(models.Model):
+    """Where a refund record was settled: netted in its order's period, or corrected later.
+
+    Written when a period closes; a refund is settled exactly once.
+    """
+
+    NETTED, CORRECTED = "netted", "corrected"
+    HOW_CHOICES = [
+        (NETTED, _("Netted in the order's period")),
+        (CORRECTED, _("Corrected in a later period")),
+    ]
+
+    record = models.OneToOneField(
+        "mlm_commissions.VolumeRecord",
+        on_delete=models.PROTECT,
+        related_name="settlement",
+        verbose_name=_("refund record"),
+    )
+    period = models.ForeignKey(
+        "mlm_commissions.CommissionPeriod",
+        on_delete=models.PROTECT,
+        related_name="settled_refunds",
+        verbose_name=_("period"),
+    )
+    how = models.CharField(_("how"), max_length=16, choices=HOW_CHOICES)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("settled refund")
+        verbose_name_plural = _("settled refunds")
+
+    def __str__(self):
+        return f"{self.record_id} {self.how} in {self.period_id}"
+
+
+class AbstractCommissionStatement(models.Model):
+    """One distributor's statement of one period (rule 8)."""
+
+    period = models.ForeignKey(
+        "mlm_commissions.CommissionPeriod",
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("period"),
+    )
+    member = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.PROTECT,
+        related_name="commission_statements",
+        verbose_name=_("distributor"),
+    )
+    currency = models.CharField(_("currency"), max_length=12)
+    personal_volume = models.DecimalField(_("personal volume"), max_digits=14, decimal_places=2)
+    own_volume = models.DecimalField(_("own volume"), max_digits=14, decimal_places=2)
+    end_customer_volume = models.DecimalField(
+        _("end-customer volume"), max_digits=14, decimal_places=2
+    )
+    group_volume = models.DecimalField(_("group volume"), max_digits=14, decimal_places=2)
+    # Group volume per level (level 1 first, down to the plan's level cap), as strings.
+    group_volume_levels = models.JSONField(_("group volume per level"), default=list)
+    active = models.BooleanField(_("active at the end of the period"))
+    qualified = models.BooleanField(_("qualified"))
+    commission = models.DecimalField(_("commission"), max_digits=12, decimal_places=2)
+    corrections = models.DecimalField(_("corrections"), max_digits=12, decimal_places=2)
+    opening_balance = models.DecimalField(
+        _("carried from the previous period"), max_digits=12, decimal_places=2
+    )
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("commission statement")
+        verbose_name_plural = _("commission statements")
+        ordering = ["period", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "member"], name="mlm_statement_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_id}/{self.member_id}: {self.total} {self.currency}"
+
+    @property
+    def levels(self):
+        """``[(level, Decimal), ...]`` of the group volume, level 1 first."""
+        return [(i, Decimal(v)) for i, v in enumerate(self.group_volume_levels, start=1)]
+
+
+class AbstractCommissionLine(models.Model):
+    """One share of one order's volume for one beneficiary (rule 6), paid or not.
+
+    The lines of one order and owner, ordered by ``distance`` (0 = the owner,
+    1 = the owner's sponsor, ...), are the path that explains each of them:
+    every distributor on it has a line, paid or with the reason it was not.
+    Corrections (rule 7) reverse paid lines of a closed period.
+
+    The foreign keys carry no database constraint: a run writes millions of
+    lines with one ``COPY``, and every id in them comes from volume records
+    and the snapshot, which hold protected keys to the same rows.
+    """
+
+    COMMISSION, CORRECTION = 1, 2
+    KIND_CHOICES = [(COMMISSION, _("Commission")), (CORRECTION, _("Correction"))]
+
+    PAID = 0
+    NOT_QUALIFIED = 1
+    INACTIVE = 2
+    NOT_DISTRIBUTOR = 3
+    BEYOND_CAP = 4
+    NOT_COMMISSIONABLE = 5
+    NO_RATE = 6
+    REASON_CHOICES = [
+        (PAID, _("Paid")),
+        (NOT_QUALIFIED, _("Not qualified: own volume below the minimum")),
+        (INACTIVE, _("Not qualified: inactive at the end of the period")),
+        (NOT_DISTRIBUTOR, _("Not qualified: not a distributor")),
+        (BEYOND_CAP, _("Beyond the level cap")),
+        (NOT_COMMISSIONABLE, _("Product not commissionable")),
+        (NO_RATE, _("The plan pays nothing at this level")),
+    ]
+
+    period = models.ForeignKey(
+        "mlm_commissions.CommissionPeriod",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="lines",
+        verbose_name=_("period"),
+    )
+    kind = models.PositiveSmallIntegerField(_("kind"), choices=KIND_CHOICES, default=COMMISSION)
+    order = models.ForeignKey(
+        "order.Order",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("order"),
+    )
+    buyer = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("buyer"),
+    )
+    owner = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    beneficiary = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("beneficiary"),
+    )
+    # 0: the owner's own volume; k: the k-th level above the owner.
+    level = models.PositiveSmallIntegerField(_("level"))
+    # How many sponsors above the owner the beneficiary sits (0: the owner).
+    distance = models.PositiveSmallIntegerField(_("distance"))
+    volume = models.DecimalField(_("volume"), max_digits=12, decimal_places=2)
+    rate = models.DecimalField(_("rate (percent)"), max_digits=7, decimal_places=4)
+    # What the share comes to; paid only when ``paid``.
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    paid = models.BooleanField(_("paid"))
+    reason = models.PositiveSmallIntegerField(_("reason"), choices=REASON_CHOICES, default=PAID)
+    # Compression: the qualified distributor the unpaid share went to (None: the company).
+    passed_to = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("passed to"),
+    )
+    # A correction: the closed period whose paid line it reverses.
+    corrects = models.ForeignKey(
+        "mlm_commissions.CommissionPeriod",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrects period"),
+    )
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("commission line")
+        verbose_name_plural = _("commission lines")
+        ordering = ["period", "order", "owner", "kind", "distance"]
+        indexes = [
+            models.Index(fields=["period", "beneficiary"], name="mlm_line_beneficiary"),
+            models.Index(fields=["period", "order"], name="mlm_line_order"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.period_id}/{self.order_id} L{self.level} {self.beneficiary_id}: {self.amount}"
+        )

@@ -1,6 +1,14 @@
 from oscar.core.loading import is_model_registered
 
-from .abstract_models import AbstractVolumeRecord
+from .abstract_models import (
+    AbstractCommissionLine,
+    AbstractCommissionPeriod,
+    AbstractCommissionPlan,
+    AbstractCommissionSnapshot,
+    AbstractCommissionStatement,
+    AbstractSettledRefund,
+    AbstractVolumeRecord,
+)
 
 __all__ = []
 
@@ -11,3 +19,51 @@ if not is_model_registered("mlm_commissions", "VolumeRecord"):
             pass
 
     __all__.append("VolumeRecord")
+
+if not is_model_registered("mlm_commissions", "CommissionPlan"):
+
+    class CommissionPlan(AbstractCommissionPlan):
+        class Meta(AbstractCommissionPlan.Meta):
+            pass
+
+    __all__.append("CommissionPlan")
+
+if not is_model_registered("mlm_commissions", "CommissionPeriod"):
+
+    class CommissionPeriod(AbstractCommissionPeriod):
+        class Meta(AbstractCommissionPeriod.Meta):
+            pass
+
+    __all__.append("CommissionPeriod")
+
+if not is_model_registered("mlm_commissions", "CommissionSnapshot"):
+
+    class CommissionSnapshot(AbstractCommissionSnapshot):
+        class Meta(AbstractCommissionSnapshot.Meta):
+            pass
+
+    __all__.append("CommissionSnapshot")
+
+if not is_model_registered("mlm_commissions", "SettledRefund"):
+
+    class SettledRefund(AbstractSettledRefund):
+        class Meta(AbstractSettledRefund.Meta):
+            pass
+
+    __all__.append("SettledRefund")
+
+if not is_model_registered("mlm_commissions", "CommissionStatement"):
+
+    class CommissionStatement(AbstractCommissionStatement):
+        class Meta(AbstractCommissionStatement.Meta):
+            pass
+
+    __all__.append("CommissionStatement")
+
+if not is_model_registered("mlm_commissions", "CommissionLine"):
+
+    class CommissionLine(AbstractCommissionLine):
+        class Meta(AbstractCommissionLine.Meta):
+            pass
+
+    __all__.append("CommissionLine")

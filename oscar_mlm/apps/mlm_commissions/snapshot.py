@@ -1,0 +1,182 @@
+"""The structure of a period (rule 4) and how it is frozen.
+
+The structure used above an order's owner is the network at the end of the
+period. It is read from the member table and set back to that moment with
+the audit trail: every sponsor change and status change made after the end
+is undone (they are append-only and carry their time). So a run a week
+after the month's end still sees the month's last structure, and a rerun
+sees the same one however the network moved in between.
+
+Only distributors and the company are kept (customers are leaves: their
+volume belongs to an owner). The snapshot of a closed period is stored as
+compressed arrays in one row (``CommissionSnapshot.data``), together with
+the ids of the sale records the period counted.
+"""
+
+import io
+
+import numpy as np
+from django.db import connection
+from oscar.core.loading import get_model
+
+from . import engine
+
+FORMAT = 1
+
+
+def _q(name):
+    return connection.ops.quote_name(name)
+
+
+def structure_at(moment, extra_ids=()):
+    """The :class:`engine.Structure` of the network at ``moment`` (an aware datetime).
+
+    ``extra_ids`` are members to include whatever their kind (the owners of
+    the period's records).
+    """
+    Member = get_model("mlm_network", "Member")
+    SponsorChange = get_model("mlm_network", "SponsorChange")
+    StatusChange = get_model("mlm_network", "StatusChange")
+    table = _q(Member._meta.db_table)
+    sql = (
+        f"SELECT CAST(id AS BIGINT), CAST(COALESCE(parent_id, 0) AS BIGINT),"
+        f" CASE kind WHEN 'company' THEN 2 WHEN 'distributor' THEN 1 ELSE 0 END,"
+        f" CASE WHEN status = 'active' THEN 1 ELSE 0 END"
+        f" FROM {table} WHERE kind <> 'customer'"
+    )
+    rows = _select(sql, [], [("id", "int8"), ("parent", "int8"), ("kind", "int4"),
+                              ("active", "int4")])
+    ids, parents = rows["id"], rows["parent"]
+    kinds, active = rows["kind"], rows["active"]
+
+    # Members that are customers now but matter: owners, and anyone named by the audit.
+    changes = list(
+        SponsorChange.objects.filter(created__gt=moment)
+        .order_by("-created", "-pk")
+        .values_list("member_id", "old_sponsor_id")
+    )
+    statuses = list(
+        StatusChange.objects.filter(created__gt=moment)
+        .order_by("-created", "-pk")
+        .values_list("member_id", "event")
+    )
+    wanted = set(int(i) for i in extra_ids)
+    wanted.update(m for m, _ in changes)
+    wanted.update(s for _, s in changes if s)
+    wanted.update(m for m, _ in statuses)
+    known = set(ids.tolist())
+    missing = sorted(wanted - known)
+    while missing:
+        more = list(
+            Member.objects.filter(pk__in=missing).values_list("pk", "parent_id", "kind", "status")
+        )
+        if not more:
+            break
+        ids = np.concatenate([ids, [m[0] for m in more]])
+        parents = np.concatenate([parents, [m[1] or 0 for m in more]])
+        kinds = np.concatenate(
+            [kinds, [{"company": 2, "distributor": 1}.get(m[2], 0) for m in more]]
+        )
+        active = np.concatenate([active, [int(m[3] == "active") for m in more]])
+        known.update(m[0] for m in more)
+        missing = sorted({m[1] for m in more if m[1]} - known)
+
+    order = np.argsort(ids, kind="stable")
+    ids, parents, kinds, active = ids[order], parents[order], kinds[order], active[order]
+    gone = np.zeros(len(ids), dtype=bool)
+
+    def at(member_id):
+        i = int(np.searchsorted(ids, member_id))
+        return i if i < len(ids) and ids[i] == member_id else None
+
+    # Undo, newest first, what changed after the moment.
+    for member_id, old_sponsor in changes:
+        i = at(member_id)
+        if i is None:
+            continue
+        if old_sponsor is None:
+            gone[i] = True  # joined after the moment
+        else:
+            parents[i] = old_sponsor
+            gone[i] = False
+    StatusChangeModel = StatusChange
+    for member_id, event in statuses:
+        i = at(member_id)
+        if i is None:
+            continue
+        if event == StatusChangeModel.PROMOTED:
+            kinds[i] = 0
+        elif event == StatusChangeModel.DEACTIVATED:
+            active[i] = 1
+        elif event == StatusChangeModel.REACTIVATED:
+            active[i] = 0
+    keep = ~gone | np.isin(ids, np.asarray(sorted(wanted), dtype=np.int64))
+    ids, parents, kinds, active = ids[keep], parents[keep], kinds[keep], active[keep]
+    company = ids[kinds == 2]
+    return engine.Structure.from_ids(
+        ids,
+        parents,
+        kinds == 1,
+        active == 1,
+        company_id=int(company[0]) if len(company) else None,
+    )
+
+
+def _select(sql, params, fields):
+    """Rows as a structured array: binary COPY on PostgreSQL, a plain cursor elsewhere."""
+    from .pgcopy import copy_out
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return copy_out(cursor, sql, params, fields)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    dtype = [(name, {"int8": "<i8", "int4": "<i4", "int2": "<i2", "bool": "u1"}[kind])
+             for name, kind in fields]
+    out = np.zeros(len(rows), dtype=dtype)
+    if rows:
+        columns = list(zip(*rows, strict=True))
+        for (name, _), values in zip(fields, columns, strict=True):
+            out[name] = np.asarray(values, dtype=np.int64)
+    return out
+
+
+def encode(structure, sale_ids):
+    """The bytes stored in ``CommissionSnapshot.data``."""
+    parent_ids = np.where(structure.parent >= 0, structure.ids[np.maximum(structure.parent, 0)], 0)
+    flags = (
+        structure.distributor.astype(np.uint8)
+        | (structure.active.astype(np.uint8) << 1)
+        | ((np.arange(len(structure)) == structure.company).astype(np.uint8) << 2)
+    )
+    sale_ids = np.sort(np.asarray(sale_ids, dtype=np.int64))
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        format=np.array([FORMAT]),
+        ids=np.diff(structure.ids, prepend=0),
+        parents=parent_ids,
+        flags=flags,
+        sales=np.diff(sale_ids, prepend=0),
+    )
+    return buffer.getvalue()
+
+
+def decode(data):
+    """``(structure, sale record ids)`` from :func:`encode`'s bytes."""
+    with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as arrays:
+        if int(arrays["format"][0]) != FORMAT:
+            raise ValueError("unknown snapshot format")
+        ids = np.cumsum(arrays["ids"])
+        parents = arrays["parents"]
+        flags = arrays["flags"]
+        sales = np.cumsum(arrays["sales"])
+    company = ids[(flags & 4) != 0]
+    structure = engine.Structure.from_ids(
+        ids,
+        parents,
+        (flags & 1) != 0,
+        (flags & 2) != 0,
+        company_id=int(company[0]) if len(company) else None,
+    )
+    return structure, sales
