@@ -49,6 +49,11 @@ def _models():
 def _decimal(value, what):
     if isinstance(value, float):
         value = str(value)
+    if not isinstance(value, (Decimal, int)) and (
+        not str(value).isascii() or "\x00" in str(value) or len(str(value)) > 40
+    ):
+        raise CommissionError(_("%(what)s is not a number: %(value)s") % {
+            "what": what, "value": repr(str(value)[:20])})
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError, TypeError):
@@ -66,11 +71,12 @@ def validate_plan(*, levels, rates, own_volume_rate=0, minimum_own_volume=0,
     Plan, _Period = _models()
     max_levels = int(get_setting("OSCAR_MLM_COMMISSION_LEVELS"))
     ceiling = _decimal(get_setting("OSCAR_MLM_COMMISSION_MAX_TOTAL_RATE"), _("The ceiling"))
-    try:
-        levels = int(str(levels).strip()) if not isinstance(levels, int) else levels
-    except (TypeError, ValueError):
-        raise CommissionError(_("The number of levels must be a whole number.")) from None
-    if isinstance(levels, bool) or levels < 1:
+    if isinstance(levels, bool) or not (
+        isinstance(levels, int) or re.fullmatch(r"\s*-?[0-9]{1,6}\s*", str(levels))
+    ):
+        raise CommissionError(_("The number of levels must be a whole number."))
+    levels = int(levels)
+    if levels < 1:
         raise CommissionError(_("A plan needs at least one level."))
     if levels > max_levels:
         raise CommissionError(
@@ -110,7 +116,9 @@ def validate_plan(*, levels, rates, own_volume_rate=0, minimum_own_volume=0,
         )
     if minimum < 0:
         raise CommissionError(_("The minimum own volume cannot be negative."))
-    if minimum != minimum.quantize(Decimal("0.01")) or minimum >= Decimal("1e10"):
+    if minimum >= Decimal("1e10"):
+        raise CommissionError(_("The minimum own volume is too large."))
+    if minimum != minimum.quantize(Decimal("0.01")):
         raise CommissionError(_("The minimum own volume must be an amount in cents."))
     if unqualified_share not in (Plan.COMPANY, Plan.COMPRESSION):
         raise CommissionError(
@@ -600,6 +608,29 @@ def verify_period(period):
             "period": period, "stored": period.checksum, "recomputed": recomputed or "-",
             "rows": rows}
     return Verification(ok, period.checksum, recomputed, rows, message)
+
+
+def export_period(period, progress=None):
+    """The full results of ``period`` as a :class:`RunResult`, for :func:`write_json`.
+
+    A closed period is recomputed from its frozen inputs and must match its
+    checksum; an open one is previewed (nothing written).
+    """
+    _Plan, Period = _models()
+    period = Period.objects.get(pk=period.pk)
+    if not period.is_closed:
+        return run_period(period, preview=True, progress=progress)
+    started = time.perf_counter()
+    with _atomic_fresh():
+        inputs, result = _compute(period, period.plan, progress)
+    if result.checksum != period.checksum:
+        raise CommissionError(
+            _("%(period)s does not recompute to its checksum; run mlm_commission_verify.")
+            % {"period": period}
+        )
+    seconds = time.perf_counter() - started
+    return RunResult(period, period.plan, result, inputs.structure_at, False, False, seconds,
+                     inputs, period.summary)
 
 
 # -- what-if ------------------------------------------------------------------------------------
