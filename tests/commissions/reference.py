@@ -93,7 +93,7 @@ def compute(members, company, orders, plan):
                               Decimal("0.00"), False, "not_commissionable", None))
 
     statements = {}
-    for m, (_sponsor, kind, active) in members.items():
+    for m, (_sponsor, kind, _active) in members.items():
         if m == company or kind != "distributor":
             continue
         group, per_level = Decimal(0), [Decimal(0)] * plan["levels"]

@@ -216,3 +216,17 @@ def test_beyond_the_cap(book):
     beyond = Line.objects.get(period=period, beneficiary=book["L2"])
     assert beyond.reason == Line.BEYOND_CAP
     assert services.explain_line(beyond) == "Not paid: beyond the plan's 2 levels."
+
+
+def test_explanations_in_german(network):
+    from django.utils import translation
+
+    plan(True)
+    october = services.month_period("2025-10")
+    services.run_period(october)
+    cleo = Line.objects.get(period=october, order=network.orders[2001],
+                            beneficiary=network["Cleo"])
+    with translation.override("de"):
+        text = services.explain_line(cleo)
+    assert text.startswith("Nicht bezahlt: Eigenumsatz 0.00 liegt unter dem Minimum 30.00.")
+    assert "Die Kompression hat den Anteil an" in text

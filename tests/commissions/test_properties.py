@@ -81,8 +81,12 @@ REASONS = {v: k for k, v in services.REASONS.items()}
 def engine_run(members, grouped, ref_plan):
     ids = [m for m, (_, kind, _) in members.items() if kind != "customer"]
     structure = engine.Structure.from_ids(
-        ids, [-1 if members[m][0] is None else members[m][0] for m in ids], [members[m][1] == "distributor" for m in ids],
-        [members[m][2] for m in ids], company_id=0)
+        ids,
+        [-1 if members[m][0] is None else members[m][0] for m in ids],
+        [members[m][1] == "distributor" for m in ids],
+        [members[m][2] for m in ids],
+        company_id=0,
+    )
     rows = [(o, owner, buyer or 0, c, int(v * 100)) for o, owner, buyer, parts in grouped
             for v, c in parts]
     a = np.array(rows, dtype=np.int64).reshape(-1, 5)

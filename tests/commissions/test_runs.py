@@ -85,7 +85,8 @@ def test_structure_is_the_one_at_the_end_of_the_period(world):
 
     period = services.month_period("2025-10")
     before = services.run_period(period, preview=True).totals()
-    network.assign_sponsor(member=world["Carla"], new_sponsor=world["Anna"], reason="moved in December")
+    network.assign_sponsor(member=world["Carla"], new_sponsor=world["Anna"],
+                           reason="moved in December")
     assert services.run_period(period, preview=True).totals() == before
 
 
