@@ -49,7 +49,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sandbox.settings")
 os.environ.setdefault("SANDBOX_DEBUG", "0")
 
-MONTH = "2025-10"
+# The current month: the generated members joined before now, so the structure at the
+# period's end (now) is the table as it is.
+MONTH = time.strftime("%Y-%m")
 PLAN = {"levels": 5, "rates": ["10", "6", "4", "2", "1"], "own_volume_rate": "5",
         "minimum_own_volume": "40"}
 
@@ -187,7 +189,7 @@ def make_plan(args):
     from oscar_mlm.apps.mlm_commissions import services
 
     return services.create_plan(
-        valid_from=dt.date(2025, 10, 1),
+        valid_from=dt.date(2000, 1, 1),
         unqualified_share="compression" if args.compression else "company", **PLAN)
 
 
@@ -379,7 +381,7 @@ def create_limit_tables(levels):
         cursor.execute("DROP TABLE IF EXISTS bench_limit_line, bench_limit_statement")
         # the same columns and indexes as ours (lines are found per beneficiary and per order)
         cursor.execute(f"CREATE TABLE bench_limit_line (LIKE {line} INCLUDING DEFAULTS"
-                       " INCLUDING INDEXES)")
+                       " INCLUDING IDENTITY INCLUDING INDEXES)")
         cursor.execute(
             "CREATE TABLE bench_limit_statement (id bigserial PRIMARY KEY, period_id bigint"
             " NOT NULL, member_id bigint NOT NULL, personal_volume numeric(14, 2) NOT NULL,"

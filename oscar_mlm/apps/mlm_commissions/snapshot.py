@@ -49,68 +49,51 @@ def structure_at(moment, extra_ids=()):
     ids, parents = rows["id"], rows["parent"]
     kinds, active = rows["kind"], rows["active"]
 
-    # Members that are customers now but matter: owners, and anyone named by the audit.
-    changes = list(
-        SponsorChange.objects.filter(created__gt=moment)
-        .order_by("-created", "-pk")
-        .values_list("member_id", "old_sponsor_id")
+    # What changed after the moment, per member the earliest change (it holds the old value).
+    changes = _earliest_after(SponsorChange, moment, "old_sponsor_id")
+    statuses = _earliest_after(
+        StatusChange, moment, "event",
+        events=[StatusChange.DEACTIVATED, StatusChange.REACTIVATED],
     )
-    statuses = list(
-        StatusChange.objects.filter(created__gt=moment)
-        .order_by("-created", "-pk")
-        .values_list("member_id", "event")
-    )
-    wanted = set(int(i) for i in extra_ids)
-    wanted.update(m for m, _ in changes)
-    wanted.update(s for _, s in changes if s)
-    wanted.update(m for m, _ in statuses)
-    known = set(ids.tolist())
-    missing = sorted(wanted - known)
+    promoted = _earliest_after(StatusChange, moment, "event", events=[StatusChange.PROMOTED])
+
+    # Members that matter although they are customers now: owners and former sponsors.
+    wanted = {int(i) for i in extra_ids}
+    wanted.update(int(s) for s in changes["value"] if s)
+    missing = sorted(wanted - set(ids.tolist()))
     while missing:
         more = list(
             Member.objects.filter(pk__in=missing).values_list("pk", "parent_id", "kind", "status")
         )
         if not more:
             break
+        known = set(ids.tolist()) | {m[0] for m in more}
         ids = np.concatenate([ids, [m[0] for m in more]])
         parents = np.concatenate([parents, [m[1] or 0 for m in more]])
         kinds = np.concatenate(
             [kinds, [{"company": 2, "distributor": 1}.get(m[2], 0) for m in more]]
         )
         active = np.concatenate([active, [int(m[3] == "active") for m in more]])
-        known.update(m[0] for m in more)
         missing = sorted({m[1] for m in more if m[1]} - known)
 
     order = np.argsort(ids, kind="stable")
     ids, parents, kinds, active = ids[order], parents[order], kinds[order], active[order]
+
+    # Undo: the sponsor before the first move after the moment; no sponsor: joined later.
+    at = engine.index_of(ids, changes["member"])
+    hit = at >= 0
+    at, old = at[hit], changes["value"][hit]
+    parents[at[old > 0]] = old[old > 0]
     gone = np.zeros(len(ids), dtype=bool)
-
-    def at(member_id):
-        i = int(np.searchsorted(ids, member_id))
-        return i if i < len(ids) and ids[i] == member_id else None
-
-    # Undo, newest first, what changed after the moment.
-    for member_id, old_sponsor in changes:
-        i = at(member_id)
-        if i is None:
-            continue
-        if old_sponsor is None:
-            gone[i] = True  # joined after the moment
-        else:
-            parents[i] = old_sponsor
-            gone[i] = False
-    StatusChangeModel = StatusChange
-    for member_id, event in statuses:
-        i = at(member_id)
-        if i is None:
-            continue
-        if event == StatusChangeModel.PROMOTED:
-            kinds[i] = 0
-        elif event == StatusChangeModel.DEACTIVATED:
-            active[i] = 1
-        elif event == StatusChangeModel.REACTIVATED:
-            active[i] = 0
+    gone[at[old == 0]] = True
+    at = engine.index_of(ids, statuses["member"])
+    hit = at >= 0
+    active[at[hit]] = np.where(statuses["value"][hit] == 1, 1, 0)  # deactivated: was active
+    at = engine.index_of(ids, promoted["member"])
+    kinds[at[at >= 0]] = 0  # promoted later: a customer at the moment
     keep = ~gone | np.isin(ids, np.asarray(sorted(wanted), dtype=np.int64))
+    if (kinds[~keep] == 2).any():
+        keep |= kinds == 2
     ids, parents, kinds, active = ids[keep], parents[keep], kinds[keep], active[keep]
     company = ids[kinds == 2]
     return engine.Structure.from_ids(
@@ -120,6 +103,27 @@ def structure_at(moment, extra_ids=()):
         active == 1,
         company_id=int(company[0]) if len(company) else None,
     )
+
+
+def _earliest_after(model, moment, column, events=None):
+    """Per member, ``column`` of the earliest audit row after ``moment``.
+
+    Returns arrays ``member`` and ``value``: for sponsor changes the old sponsor's
+    id (0: none), for status changes 1 if the event was a deactivation.
+    """
+    rows = model.objects.filter(created__gt=moment)
+    if events is not None:
+        rows = rows.filter(event__in=events)
+    seen = {}
+    for member_id, value in rows.order_by("-created", "-pk").values_list("member_id", column):
+        seen[member_id] = value  # newest first: the earliest one stays
+    members = np.fromiter(seen.keys(), dtype=np.int64, count=len(seen))
+    if column == "event":
+        values = np.array([1 if v == model.DEACTIVATED else 0 for v in seen.values()],
+                          dtype=np.int64)
+    else:
+        values = np.array([v or 0 for v in seen.values()], dtype=np.int64)
+    return {"member": members, "value": values}
 
 
 def _select(sql, params, fields):
