@@ -422,9 +422,11 @@ class AbstractCommissionLine(models.Model):
     every distributor on it has a line, paid or with the reason it was not.
     Corrections (rule 7) reverse paid lines of a closed period.
 
-    The foreign keys carry no database constraint: a run writes millions of
-    lines with one ``COPY``, and every id in them comes from volume records
-    and the snapshot, which hold protected keys to the same rows.
+    The foreign keys carry no database constraint and no index of their own:
+    a run writes millions of lines with one ``COPY`` (each index costs about
+    as much as the rows), every id in them comes from volume records and the
+    snapshot, which hold protected keys to the same rows, and lines are found
+    through the two indexes below (per beneficiary, per order).
     """
 
     COMMISSION, CORRECTION = 1, 2
@@ -451,6 +453,7 @@ class AbstractCommissionLine(models.Model):
         "mlm_commissions.CommissionPeriod",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="lines",
         verbose_name=_("period"),
     )
@@ -459,6 +462,7 @@ class AbstractCommissionLine(models.Model):
         "order.Order",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
         verbose_name=_("order"),
     )
@@ -466,6 +470,7 @@ class AbstractCommissionLine(models.Model):
         "mlm_network.Member",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -475,6 +480,7 @@ class AbstractCommissionLine(models.Model):
         "mlm_network.Member",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
         verbose_name=_("owner"),
     )
@@ -482,6 +488,7 @@ class AbstractCommissionLine(models.Model):
         "mlm_network.Member",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
         verbose_name=_("beneficiary"),
     )
@@ -500,6 +507,7 @@ class AbstractCommissionLine(models.Model):
         "mlm_network.Member",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -510,6 +518,7 @@ class AbstractCommissionLine(models.Model):
         "mlm_commissions.CommissionPeriod",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",

@@ -40,6 +40,12 @@ def _numeric_fields(values, scale):
     return out
 
 
+# Rows encoded at a time: bounds the memory of the encoding whatever the size.
+CHUNK_ROWS = 100_000
+
+WIDTHS = {"int2": (2, ">i2"), "int4": (4, ">i4"), "int8": (8, ">i8"), "bool": (1, "u1")}
+
+
 def copy_in(cursor, table, columns):
     """Write rows with one ``COPY ... FROM STDIN (FORMAT binary)``.
 
@@ -48,34 +54,39 @@ def copy_in(cursor, table, columns):
     a kind ending in ``?`` writes 0 as NULL.
     """
     n = len(columns[0][2])
-    parts = []  # (dtype fields, values) per column
-    null_masks = []
-    for name, kind, values in columns:
-        values = np.asarray(values)
-        nullable = kind.endswith("?")
-        kind = kind.rstrip("?")
+    for name, _kind, values in columns:
         if len(values) != n:
             raise ValueError(f"column {name} has {len(values)} values, expected {n}")
+    names = ", ".join(f'"{c[0]}"' for c in columns)
+    sql = f'COPY "{table}" ({names}) FROM STDIN (FORMAT binary)'
+    with _raw(cursor).copy(sql) as copy:
+        copy.write(SIGNATURE)
+        for start in range(0, n, CHUNK_ROWS):
+            stop = min(n, start + CHUNK_ROWS)
+            copy.write(_encode([(k, np.asarray(v)[start:stop]) for _, k, v in columns]))
+        copy.write(TRAILER)
+
+
+def _encode(columns):
+    """The binary COPY rows of ``[(kind, values)]`` (one chunk)."""
+    n = len(columns[0][1])
+    parts = []  # (width, payload bytes per row, null mask)
+    for kind, values in columns:
+        nullable = kind.endswith("?")
+        kind = kind.rstrip("?")
         if kind.startswith("numeric:"):
             payload = _numeric_fields(values, int(kind.split(":")[1]))
-            parts.append((">i4", 2 * payload.shape[1], payload.view(np.uint8).reshape(n, -1)))
-            null_masks.append(None)
+            parts.append((2 * payload.shape[1], payload.view(np.uint8).reshape(n, -1), None))
         else:
-            width, dtype = {
-                "int2": (2, ">i2"),
-                "int4": (4, ">i4"),
-                "int8": (8, ">i8"),
-                "bool": (1, "u1"),
-            }[kind]
+            width, dtype = WIDTHS[kind]
             payload = values.astype(dtype).view(np.uint8).reshape(n, width)
-            parts.append((">i4", width, payload))
-            null_masks.append(values == 0 if nullable else None)
-    row_width = 2 + sum(4 + width for _, width, _ in parts)
+            parts.append((width, payload, values == 0 if nullable else None))
+    row_width = 2 + sum(4 + width for width, _, _ in parts)
     rows = np.empty((n, row_width), dtype=np.uint8)
     rows[:, 0:2] = np.frombuffer(np.array([len(columns)], dtype=">i2").tobytes(), np.uint8)
     keep = None
     pos = 2
-    for (_, width, payload), null in zip(parts, null_masks, strict=True):
+    for width, payload, null in parts:
         length = np.full(n, width, dtype=">i4")
         if null is not None and null.any():
             length[null] = -1
@@ -85,15 +96,7 @@ def copy_in(cursor, table, columns):
         rows[:, pos : pos + 4] = length.view(np.uint8).reshape(n, 4)
         rows[:, pos + 4 : pos + 4 + width] = payload
         pos += 4 + width
-    body = rows[keep].tobytes() if keep is not None else rows.tobytes()
-    names = ", ".join(f'"{c[0]}"' for c in columns)
-    sql = f'COPY "{table}" ({names}) FROM STDIN (FORMAT binary)'
-    with _raw(cursor).copy(sql) as copy:
-        copy.write(SIGNATURE)
-        step = 64 * 1024 * 1024
-        for start in range(0, len(body), step):
-            copy.write(body[start : start + step])
-        copy.write(TRAILER)
+    return rows[keep].tobytes() if keep is not None else rows.tobytes()
 
 
 def copy_out(cursor, sql, params, fields):
