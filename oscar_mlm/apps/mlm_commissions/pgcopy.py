@@ -1,11 +1,12 @@
-"""Binary ``COPY`` between numpy arrays and PostgreSQL.
+"""Moving numpy arrays in and out of PostgreSQL at the database's own speed.
 
 A run reads a million volume records and writes millions of lines. Row by
-row through the driver that is seconds of Python per million rows; as
-PostgreSQL's binary copy format built and parsed with numpy it is the
-database's own speed. Only fixed-width types are used: ``int2``, ``int4``,
-``int8``, ``bool`` and ``numeric`` (sent as a fixed four-group number and
-normalised by the server), with NULL for a zero where a column allows it.
+row through the driver that is seconds of Python per million rows. Writes
+use PostgreSQL's binary ``COPY`` format built with numpy; reads let the server
+pack the rows into one ``bytea`` that numpy reads as it is. Only fixed-width
+types are used: ``int2``, ``int4``, ``int8``, ``bool`` and ``numeric`` (sent as
+a fixed four-group number and normalised by the server), with NULL for a zero
+where a column allows it.
 """
 
 import numpy as np
@@ -99,29 +100,29 @@ def _encode(columns):
     return rows[keep].tobytes() if keep is not None else rows.tobytes()
 
 
-def copy_out(cursor, sql, params, fields):
-    """Rows of ``sql`` as a numpy structured array, read with one binary ``COPY``.
+SEND = {"int8": ("int8send", ">i8"), "int4": ("int4send", ">i4"), "int2": ("int2send", ">i2"),
+        "bool": ("boolsend", "u1")}
 
-    Every selected column must be NOT NULL and of the fixed-width type named
-    in ``fields`` (``[(name, "int8"|"int4"|"int2"|"bool"), ...]``).
+
+def copy_out(cursor, sql, params, fields):
+    """Rows of ``sql`` as a numpy structured array, fetched as one packed value.
+
+    The server packs every row into fixed-width big-endian bytes and
+    aggregates them into one ``bytea`` (a ``COPY TO`` sends one message per
+    row, which costs a Python call each). Every selected column must be NOT
+    NULL and of the type named in ``fields`` (``[(name, "int8"|"int4"|"int2"|"bool")]``).
     """
-    dtype_of = {"int8": ">i8", "int4": ">i4", "int2": ">i2", "bool": "u1"}
-    spec = [("count", ">i2")]
-    for name, kind in fields:
-        spec.append((f"{name}_len", ">i4"))
-        spec.append((name, dtype_of[kind]))
-    dtype = np.dtype(spec)
-    chunks = []
-    with _raw(cursor).copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)", params or None) as copy:
-        for data in copy:
-            chunks.append(bytes(data))
-    body = b"".join(chunks)
-    header = len(SIGNATURE)
-    if not body.startswith(SIGNATURE[:11]):
-        raise ValueError("not a binary COPY stream")
-    payload = body[header : len(body) - len(TRAILER)]
-    rows = np.frombuffer(payload, dtype=dtype)
-    native = np.zeros(len(rows), dtype=[(name, dtype_of[kind].replace(">", "<"))
+    aliases = [f"c{i}" for i in range(len(fields))]
+    packed = " || ".join(f"{SEND[kind][0]}(t.{a})" for a, (_, kind) in zip(aliases, fields,
+                                                                        strict=True))
+    cursor.execute(
+        f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS t({', '.join(aliases)})",
+        params,
+    )
+    data = cursor.fetchone()[0]
+    dtype = np.dtype([(name, SEND[kind][1]) for name, kind in fields])
+    rows = np.frombuffer(bytes(data or b""), dtype=dtype)
+    native = np.zeros(len(rows), dtype=[(name, SEND[kind][1].replace(">", "<"))
                                         for name, kind in fields])
     for name, _ in fields:
         native[name] = rows[name]
