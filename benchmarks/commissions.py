@@ -196,9 +196,25 @@ def make_plan(args):
 # -- ours -----------------------------------------------------------------------------------
 
 
-def run_ours(period):
+def forget_results():
+    """Empty the commission results (untimed), so each timed run of ours is a first run."""
+    from django.db import connection
+    from oscar.core.loading import get_model
+
+    q = connection.ops.quote_name
+    tables = [get_model("mlm_commissions", n)._meta.db_table
+              for n in ("CommissionLine", "CommissionStatement", "CommissionSnapshot")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(q(t) for t in tables)}")
+        for t in tables:
+            cursor.execute(f"VACUUM ANALYZE {q(t)}")
+
+
+def run_ours(period, first=True):
     from oscar_mlm.apps.mlm_commissions import services
 
+    if first:
+        forget_results()
     with PeakMemory() as memory:
         started = time.perf_counter()
         run = services.run_period(period)
@@ -531,6 +547,8 @@ def main():
             print(f"  limit #{rep + 1}: {limit['seconds']:7.2f} s (load {limit['load']:.2f},"
                   f" compute {limit['compute']:.2f}, write {limit['write']:.2f}, commit"
                   f" {limit['commit']:.2f}), peak +{limit['memory']:,.0f} MiB", flush=True)
+        rerun_s, _mib, _run = run_ours(period, first=False)
+        print(f"  ours, rerun replacing the results: {rerun_s:7.2f} s", flush=True)
         run = ours[-1][2]
         total = check_exact(run, limits[-1])
         stored = db_total(period)
@@ -542,19 +560,21 @@ def main():
         results.append({
             "size": size, "facts": facts, "ours": ours_s, "ours_mib": max(m for _, m, _ in ours),
             "limit": limit_s, "limit_mib": max(x["memory"] for x in limits),
-            "naive": naive, "summary": run.summary, "total": total,
+            "naive": naive, "summary": run.summary, "total": total, "rerun": rerun_s,
         })
         print(f"  exact: ours = limit for every member; paid total {total} = the database's "
               f"{stored}; {run.summary['lines']:,} lines, {run.summary['statements']:,} "
               f"statements", flush=True)
     print("\nSummary (median of the timed runs; naive extrapolated from a sample)\n")
-    header = (f"{'members':>10} {'orders':>10} {'lines':>11} {'ours s':>8} {'limit s':>8}"
+    header = (f"{'members':>10} {'orders':>10} {'lines':>11} {'ours s':>8} {'rerun s':>8}"
+              f" {'limit s':>8}"
               f" {'ours/limit':>10} {'naive s':>10} {'naive/ours':>10} {'ours MiB':>9}"
               f" {'limit MiB':>9}")
     print(header)
     for r in results:
         print(f"{r['size']:>10,} {r['facts']['orders']:>10,} {r['summary']['lines']:>11,}"
-              f" {r['ours']:>8.1f} {r['limit']:>8.1f} {r['ours'] / r['limit']:>9.2f}x"
+              f" {r['ours']:>8.1f} {r['rerun']:>8.1f} {r['limit']:>8.1f}"
+              f" {r['ours'] / r['limit']:>9.2f}x"
               f" {r['naive']['seconds']:>10,.0f} {r['naive']['seconds'] / r['ours']:>9,.0f}x"
               f" {r['ours_mib']:>9,.0f} {r['limit_mib']:>9,.0f}")
     for r in results:

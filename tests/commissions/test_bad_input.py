@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from oscar.core.loading import get_model
 
-from oscar_mlm.apps.mlm_commissions import services
+from oscar_mlm.apps.mlm_commissions import runs, services
 from oscar_mlm.apps.mlm_commissions.exceptions import CommissionError, PeriodClosed
 
 Plan = get_model("mlm_commissions", "CommissionPlan")
@@ -126,7 +126,7 @@ def test_close_refuses_before_the_end_and_out_of_order(book):
     with pytest.raises(CommissionError, match="Close the earlier period 2025-10"):
         services.close_period(november)
     with pytest.raises(CommissionError, match="has not ended yet"):
-        services.close_period(october, now=services.runs.bounds(october)[0])
+        services.close_period(october, now=runs.bounds(october)[0])
     assert not Period.objects.filter(status=Period.CLOSED).exists()
 
 

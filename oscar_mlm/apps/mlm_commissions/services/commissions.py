@@ -1,4 +1,4 @@
-"""Every state change of commissions, and the reads the statement pages need.
+"""Commission plans, periods, runs, close, what-if, and the reads the statement pages need.
 
 Plans: :func:`create_plan`, :func:`plan_for`, :func:`validate_plan`.
 Periods: :func:`create_period`, :func:`month_period`, :func:`parse_month`.
@@ -29,8 +29,8 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.conf import get_setting
 
-from . import engine, runs, snapshot
-from .exceptions import CommissionError, PeriodClosed
+from .. import engine, runs, snapshot
+from ..exceptions import CommissionError, PeriodClosed
 
 # Key of the advisory locks of commission runs (with the period id as second key).
 LOCK_KEY = 0x4D4C4D43  # "MLMC"
@@ -693,7 +693,7 @@ def what_if(period, plan):
 
 def queue_run(period, preview=False):
     """Queue :func:`run_period` as a django-tasks task (for the dashboard)."""
-    from .tasks import run_commission_period
+    from ..tasks import run_commission_period
 
     return run_commission_period.enqueue(period.pk, preview=preview)
 
