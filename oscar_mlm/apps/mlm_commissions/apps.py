@@ -9,5 +9,8 @@ class MlmCommissionsConfig(OscarConfig):
     verbose_name = _("Volumes and commissions")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from . import receivers  # noqa: F401  (order signals -> volume records)
+
     def get_urls(self):
         return self.post_process_urls([])

@@ -1,6 +1,6 @@
 from oscar.core.loading import is_model_registered
 
-from .abstract_models import AbstractVolumeRecord
+from .abstract_models import AbstractVolumeRecord, AbstractVolumeRule
 
 __all__ = []
 
@@ -11,3 +11,11 @@ if not is_model_registered("mlm_commissions", "VolumeRecord"):
             pass
 
     __all__.append("VolumeRecord")
+
+if not is_model_registered("mlm_commissions", "VolumeRule"):
+
+    class VolumeRule(AbstractVolumeRule):
+        class Meta(AbstractVolumeRule.Meta):
+            pass
+
+    __all__.append("VolumeRule")
