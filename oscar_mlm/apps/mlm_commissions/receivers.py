@@ -16,7 +16,7 @@ from oscar.apps.order.signals import (
     order_status_changed,
 )
 
-from oscar_mlm.conf import get_setting
+from oscar_mlm.conf import setting_values
 from oscar_mlm.placement import current_placement
 
 
@@ -28,8 +28,7 @@ def _services():
 
 
 def _in(name, status):
-    value = get_setting(name) or ()
-    return status in ((value,) if isinstance(value, str) else tuple(value))
+    return status in setting_values(name)
 
 
 @receiver(order_placed, dispatch_uid="mlm_commissions_record")
