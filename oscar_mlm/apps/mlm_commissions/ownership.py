@@ -88,6 +88,11 @@ def effective_rule(*rules):
     return None, None
 
 
+def sale_key(line_id):
+    """Idempotency key of the sale record of an order line (also of bulk-written ones)."""
+    return f"sale:line:{line_id}"
+
+
 def part_of(total, part, whole):
     """``total * part / whole`` rounded to the cent: the share of ``part`` units of ``whole``."""
     if whole == part:

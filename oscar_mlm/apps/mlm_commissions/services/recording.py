@@ -34,10 +34,6 @@ RULE_PATHS = (
 )
 
 
-def sale_key(line_id):
-    return f"sale:line:{line_id}"
-
-
 def record_order(order, placement=None):
     """Write one volume record per line of ``order`` that has none yet; return the new ones.
 
@@ -76,7 +72,7 @@ def record_order(order, placement=None):
                     booked=order.date_placed,
                     placed=order.date_placed,
                     guest_email=buyer["guest_email"],
-                    idempotency_key=sale_key(line_id),
+                    idempotency_key=ownership.sale_key(line_id),
                 )
             )
         return VolumeRecord.objects.bulk_create(records)
