@@ -99,16 +99,19 @@ class Shop:
 
 @contextmanager
 def bare_oscar():
-    """Stock Oscar knows nothing of our order_placed receiver: measure it without."""
+    """Stock Oscar knows nothing of our order_placed receivers: measure it without."""
     from oscar.apps.order.signals import order_placed
 
+    from oscar_mlm.apps.mlm_commissions.receivers import record_volume
     from oscar_mlm.apps.mlm_credit.receivers import earn_credit
 
     order_placed.disconnect(dispatch_uid="mlm_credit_earn")
+    order_placed.disconnect(dispatch_uid="mlm_commissions_record")
     try:
         yield
     finally:
         order_placed.connect(earn_credit, dispatch_uid="mlm_credit_earn")
+        order_placed.connect(record_volume, dispatch_uid="mlm_commissions_record")
 
 
 def median_ms(fn, reps):
@@ -455,7 +458,7 @@ def main():
     labels = {
         "stock": "stock Oscar PaymentDetailsView",
         "stock+payment": "the same recording a payment source + event",
-        "stock+receivers": "the same (no payment) with our receiver",
+        "stock+receivers": "the same (no payment) with our receivers",
         "credit": "our fork, paying with credit + earning",
     }
     for name, label in labels.items():

@@ -15,6 +15,8 @@ urlpatterns = [
     # Loyalty credit: the account page (accounts/credit/) and the staff pages
     # (dashboard/mlm/credit/).
     path("", apps.get_app_config("mlm_credit").urls),
+    # Volumes: the staff pages of what each product counts (dashboard/mlm/volumes/).
+    path("", apps.get_app_config("mlm_commissions").urls),
     path("dashboard/mlm/", apps.get_app_config("mlm_dashboard").urls),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

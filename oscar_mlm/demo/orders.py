@@ -6,8 +6,9 @@ partner, stock record, product, initial statuses), dated over given months,
 bought by members of the network and some guests. It sends no signals and
 touches no stock, baskets, payments or credit. With ``volume_records`` it also
 writes one :class:`VolumeRecord` per line (COMMISSIONS.md rule 1): the owner is
-the buyer if a distributor, else the buyer's sponsor (the company if that is
-the root); a guest's order belongs to a storefront's distributor or the company.
+the buyer if a distributor, else the buyer's sponsor (which may be the company);
+a guest's order belongs to a storefront's distributor or the company: the same
+rule as placement (``mlm_commissions.ownership``).
 """
 
 import calendar
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from oscar_mlm.apps.mlm_commissions import ownership
 from oscar_mlm.money import ZERO, quantize
 
 from . import bulk
@@ -72,8 +74,8 @@ class GeneratedOrders:
 
 
 def volume_key(line_id):
-    """Idempotency key of a generated line's sale record."""
-    return f"demo:line:{line_id}:sale"
+    """Idempotency key of a generated line's sale record: the one placement would write."""
+    return ownership.sale_key(line_id)
 
 
 # -- months -----------------------------------------------------------------------------------
@@ -297,21 +299,25 @@ def generate_orders(count, *, months=None, seed=DEFAULT_SEED, buyers=None, produ
                     orders["user_id"].append(None)
                     email = f"guest{rng.randrange(10**9)}@example.net"
                     orders["guest_email"].append(email)
-                    sold_to.append(
-                        (None, "guest", None, storefront or company_id,
-                         "storefront" if storefront else "company", storefront, email)
-                    )  # fmt: skip
+                    owner, owned_by = ownership.owner_of(
+                        buyer_kind=ownership.GUEST,
+                        candidates={ownership.STOREFRONT: storefront},
+                        company_id=company_id,
+                    )
+                    sold_to.append((None, "guest", None, owner, owned_by, storefront, email))
                 else:
                     b = drawn[k]
                     pk, kind, parent = people.pks[b], people.kinds[b], people.parents[b]
                     orders["user_id"].append(people.user_ids[b])
                     orders["guest_email"].append("")
-                    if kind == DISTRIBUTOR:
-                        sold_to.append((pk, kind, parent, pk, "buyer", None, ""))
-                    elif parent == company_id:
-                        sold_to.append((pk, kind, parent, company_id, "company", None, ""))
-                    else:
-                        sold_to.append((pk, kind, parent, parent, "sponsor", None, ""))
+                    # The one owner rule of placement (COMMISSIONS.md rule 1).
+                    owner, owned_by = ownership.owner_of(
+                        buyer_kind=ownership.buyer_kind_of(kind),
+                        buyer_id=pk,
+                        sponsor_id=parent,
+                        company_id=company_id,
+                    )
+                    sold_to.append((pk, kind, parent, owner, owned_by, None, ""))
                 width = rng.choices(*LINES_PER_ORDER)[0]
                 picked = rng.choices(popular, cum_weights=popular_cum, k=width)
                 chosen = list(dict.fromkeys(picked))  # a product once per order

@@ -171,7 +171,8 @@ def test_a_customer_of_the_company_is_owned_by_the_company(products, company):
 
     assert written.member_ids
     owners = set(VolumeRecord.objects.values_list("owner_id", "owned_by", "sponsor_id"))
-    assert owners == {(company.pk, "company", company.pk)}
+    # The rule of placement: the customer's sponsor owns it, and that is the company.
+    assert owners == {(company.pk, "sponsor", company.pk)}
 
 
 @pytest.mark.django_db

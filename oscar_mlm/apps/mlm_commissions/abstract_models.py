@@ -8,7 +8,6 @@ it. Refunds and cancellations append negative records pointing at the
 record they reverse. The commission run reads only these records.
 """
 
-
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +19,15 @@ from oscar_mlm.apps.mlm_network.abstract_models import AppendOnlyModel
 
 
 class AbstractVolumeRecord(AppendOnlyModel):
+    """One order line's volume (a sale), or a refund of part of it.
+
+    A sale is written by ``services.record_order`` at placement (key
+    ``sale:line:<line pk>``). A refund copies the sale's frozen fields and
+    holds the negated share of its ``quantity``, ``value`` and ``volume``
+    (so sums over an order net out); ``booked`` is the refund's time,
+    ``placed`` the order's. See docs/volumes.rst.
+    """
+
     SALE, REFUND = "sale", "refund"
     KIND_CHOICES = [(SALE, _("Sale")), (REFUND, _("Refund"))]
 
@@ -116,6 +124,13 @@ class AbstractVolumeRecord(AppendOnlyModel):
     currency = models.CharField(_("currency"), max_length=12)
     # When it counts: the order's placement for a sale, the refund's time for a refund.
     booked = models.DateTimeField(_("booked"), default=timezone.now)
+    # When the order was placed, on refunds too (the sale's ``booked``): the live
+    # volumes of a date range are the orders placed in it, net of their refunds,
+    # read from one index range.
+    placed = models.DateTimeField(_("order placed"), default=timezone.now)
+    # A guest's e-mail address (lower case), so a later sign-up with it finds the
+    # distributor the guest's orders belong to; empty for everyone else.
+    guest_email = models.EmailField(_("guest e-mail address"), blank=True, default="")
     idempotency_key = models.CharField(_("idempotency key"), max_length=128, unique=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -128,6 +143,22 @@ class AbstractVolumeRecord(AppendOnlyModel):
         indexes = [
             models.Index(fields=["booked", "id"], name="mlm_volume_booked"),
             models.Index(fields=["owner", "booked"], name="mlm_volume_owner_booked"),
+            # Live volumes (volumes.py): index-only on PostgreSQL thanks to ``include``.
+            models.Index(
+                fields=["owner", "placed"],
+                include=["volume", "buyer", "currency"],
+                name="mlm_volume_owner_placed",
+            ),
+            models.Index(
+                fields=["buyer", "placed"],
+                include=["volume", "currency"],
+                name="mlm_volume_buyer_placed",
+            ),
+            models.Index(
+                fields=["guest_email", "id"],
+                condition=~models.Q(guest_email=""),
+                name="mlm_volume_guest_email",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -137,11 +168,85 @@ class AbstractVolumeRecord(AppendOnlyModel):
                 ),
                 name="mlm_volume_sign_by_kind",
             ),
+            # A refund takes back units and value: its quantity and value are negative.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="sale", quantity__gt=0, value__gte=0)
+                    | models.Q(kind="refund", quantity__lt=0, value__lte=0)
+                ),
+                name="mlm_volume_quantity_by_kind",
+            ),
         ]
 
     def __str__(self):
         return f"{self.order_id}/{self.line_id}: {self.volume} {self.currency} -> {self.owner_id}"
 
+
+class AbstractVolumeRule(models.Model):
+    """What a product's sale counts for volumes and commissions.
+
+    Without a rule a product counts its merchandise value (COMMISSIONS.md rule 2).
+    A rule on the product beats one on its parent product, which beats one on
+    the product class (as credit rules do): a product class "Starter kits" is
+    not commissionable, a product of it with a rule "merchandise value" is.
+    """
+
+    VALUE, POINTS, NONE = "value", "points", "none"
+    TYPE_CHOICES = [
+        (VALUE, _("Merchandise value")),
+        (POINTS, _("Volume points per unit")),
+        (NONE, _("Not commissionable")),
+    ]
+
+    product = models.OneToOneField(
+        "catalogue.Product",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mlm_volume_rule",
+        verbose_name=_("product"),
+    )
+    product_class = models.OneToOneField(
+        "catalogue.ProductClass",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mlm_volume_rule",
+        verbose_name=_("product type"),
+    )
+    type = models.CharField(_("counts as"), max_length=8, choices=TYPE_CHOICES, default=NONE)
+    # Volume per unit for type "points", in the order's currency units.
+    points = models.DecimalField(
+        _("volume points per unit"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("volume rule")
+        verbose_name_plural = _("volume rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(product__isnull=False) & models.Q(product_class__isnull=True))
+                | (models.Q(product__isnull=True) & models.Q(product_class__isnull=False)),
+                name="mlm_volume_rule_one_target",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(type="points") & models.Q(points__gte=0))
+                | (~models.Q(type="points") & models.Q(points__isnull=True)),
+                name="mlm_volume_rule_points_by_type",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.product or self.product_class
+        return f"{target}: {self.describe()}"
+
+    def describe(self):
+        if self.type == self.POINTS:
+            return _("%(points)s volume points per unit") % {"points": self.points}
+        return self.get_type_display()
 
 
 # -- Commissions --------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
+
+from oscar_mlm.core.loading import get_class
 
 
 class MlmCommissionsConfig(OscarConfig):
@@ -9,5 +13,43 @@ class MlmCommissionsConfig(OscarConfig):
     verbose_name = _("Volumes and commissions")
     default_auto_field = "django.db.models.BigAutoField"
 
+    # pylint: disable=attribute-defined-outside-init
+    def ready(self):
+        from oscar_mlm.product_tabs import ProductTab, register_product_tab
+
+        from . import receivers  # noqa: F401  (order signals -> volume records)
+
+        register_product_tab(
+            ProductTab(
+                "mlm_volume",
+                _("Volume"),
+                "oscar_mlm/mlm_commissions/dashboard/product_tab.html",
+                order=110,
+            )
+        )
+        load = lambda name: get_class("mlm_commissions.views", name)  # noqa: E731
+        self.volume_rule_list_view = load("StaffVolumeRuleListView")
+        self.product_volume_rule_view = load("StaffProductVolumeRuleView")
+        self.class_volume_rule_view = load("StaffClassVolumeRuleView")
+
     def get_urls(self):
-        return self.post_process_urls([])
+        # The shop mounts these at the site root ahead of Oscar's URLs (see docs/volumes.rst).
+        staff = staff_member_required
+        urls = [
+            path(
+                "dashboard/mlm/volumes/rules/",
+                staff(self.volume_rule_list_view.as_view()),
+                name="mlm-volume-rule-list",
+            ),
+            path(
+                "dashboard/mlm/volumes/products/<int:product_pk>/",
+                staff(self.product_volume_rule_view.as_view()),
+                name="mlm-volume-product-rule",
+            ),
+            path(
+                "dashboard/mlm/volumes/product-types/<int:class_pk>/",
+                staff(self.class_volume_rule_view.as_view()),
+                name="mlm-volume-class-rule",
+            ),
+        ]
+        return self.post_process_urls(urls)

@@ -11,3 +11,11 @@ class CommissionError(MlmError):
 
 class PeriodClosed(CommissionError):
     default_message = _("This period is closed and can no longer change.")
+
+
+class InvalidRefund(CommissionError):
+    default_message = _("This refund cannot be booked.")
+
+
+class InvalidVolumeRule(CommissionError):
+    default_message = _("This volume setting is not valid.")

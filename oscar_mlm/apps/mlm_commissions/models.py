@@ -8,6 +8,7 @@ from .abstract_models import (
     AbstractCommissionStatement,
     AbstractSettledRefund,
     AbstractVolumeRecord,
+    AbstractVolumeRule,
 )
 
 __all__ = []
@@ -19,6 +20,14 @@ if not is_model_registered("mlm_commissions", "VolumeRecord"):
             pass
 
     __all__.append("VolumeRecord")
+
+if not is_model_registered("mlm_commissions", "VolumeRule"):
+
+    class VolumeRule(AbstractVolumeRule):
+        class Meta(AbstractVolumeRule.Meta):
+            pass
+
+    __all__.append("VolumeRule")
 
 if not is_model_registered("mlm_commissions", "CommissionPlan"):
 

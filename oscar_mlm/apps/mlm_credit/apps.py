@@ -16,7 +16,15 @@ class MlmCreditConfig(OscarConfig):
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
+        from oscar_mlm.product_tabs import ProductTab, register_product_tab
+
         from . import checks, receivers  # noqa: F401  (settings checks, order signals)
+
+        register_product_tab(
+            ProductTab(
+                "mlm_credit", _("Loyalty credit"), "oscar_mlm/mlm_credit/dashboard/product_tab.html"
+            )
+        )
 
         load = lambda name: get_class("mlm_credit.views", name)  # noqa: E731
         self.ledger_view = load("LedgerView")

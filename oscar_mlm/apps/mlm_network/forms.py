@@ -9,6 +9,7 @@ from oscar_mlm.conf import get_setting
 
 from . import services
 from .exceptions import InactiveSponsor, InvalidSponsor, NetworkError, SponsorNotFound
+from .signup import SignupContext
 from .validators import normalise_handle
 
 EmailUserCreationForm = get_class("customer.forms", "EmailUserCreationForm")
@@ -17,12 +18,28 @@ Member = get_model("mlm_network", "Member")
 
 def sponsor_by_email(email):
     """A sponsor an earlier event bound to this e-mail address (e.g. a guest order
-    with a partner's voucher); it beats the storefront and the typed sponsor id."""
+    with a partner's voucher); it beats the storefront and the typed sponsor id.
+
+    A resolver answers a ``Member`` (bound by a voucher) or a ``SignupContext``
+    that also says how the sponsor was found.
+    """
     for path in get_setting("OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS"):
         sponsor = import_string(path)(email)
         if sponsor is not None:
             return sponsor
     return None
+
+
+def email_placement(found):
+    """``(sponsor, placement changes)`` of what :func:`sponsor_by_email` found."""
+    if isinstance(found, SignupContext):
+        return found.sponsor, {
+            "source": found.source,
+            "attribution": found.attribution,
+            "attributed_storefront": found.storefront,
+            "attributed": found.attributed_at,
+        }
+    return found, {"source": "voucher", "attribution": "voucher", "attributed_storefront": found}
 
 
 class SponsorIdField(forms.CharField):
@@ -108,10 +125,8 @@ class SignupForm(EmailUserCreationForm):
                 sponsor, placement = self.get_sponsor(), self.placement()
                 earlier = sponsor_by_email(user.email)
                 if earlier is not None:
-                    sponsor = earlier
-                    placement.update(
-                        source="voucher", attribution="voucher", attributed_storefront=earlier
-                    )
+                    sponsor, changes = email_placement(earlier)
+                    placement.update(changes)
                 services.register_member(user=user, sponsor=sponsor, **placement)
         return user
 

@@ -414,3 +414,31 @@ def reactivate(*, member, changed_by=None, reason=""):
         member.save(update_fields=["status", "deactivated"])
         _audit_status(member, StatusChange.REACTIVATED, changed_by, reason)
     return member
+
+
+def import_members(rows, *, reason="", changed_by=None, progress=None):
+    """Enter the users of ``rows`` (:class:`.imports.ImportRow`) in file order, all in one
+    transaction: audited as an import (source and attribution ``import``).
+
+    A row's sponsor is a member or an earlier row (entered first). Any error
+    rolls the whole import back. ``progress`` is called with 1 per row.
+    Returns the new members.
+    """
+    entered = []
+    with transaction.atomic():
+        for row in rows:
+            sponsor = row.sponsor.member if hasattr(row.sponsor, "member") else row.sponsor
+            row.member = register_member(
+                user=row.user,
+                sponsor=sponsor,
+                kind=row.kind,
+                handle=row.handle or None,
+                source=SponsorChange.IMPORT,
+                changed_by=changed_by,
+                reason=reason,
+                attribution="import",
+            )
+            entered.append(row.member)
+            if progress is not None:
+                progress(1)
+    return entered

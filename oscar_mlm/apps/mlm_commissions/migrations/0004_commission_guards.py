@@ -176,6 +176,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("mlm_commissions", "0002_commissions")]
+    dependencies = [("mlm_commissions", "0003_commissions")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,162 @@
+"""The volume records of an order, written when it is placed.
+
+:func:`record_order` runs from the ``order_placed`` receiver. Our checkout
+fork (and the API) place the order inside ``transaction.atomic()`` and
+:func:`oscar_mlm.placement.placing`, so the records commit or roll back with
+the order and know its storefront. Orders placed by other code (Oscar's
+``create_order``, imports) are recorded too, without a storefront, right
+after Oscar's own transaction. Idempotent per line.
+
+The buyer and their sponsor are read at this moment, after a new-customer
+voucher moved the buyer to its issuer (that happens earlier in the same
+transaction, in the benefit's ``apply_deferred``): the issuer owns the order
+that made the buyer their customer.
+"""
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from oscar.core.loading import get_model
+
+from .. import ownership
+
+VolumeRecord = get_model("mlm_commissions", "VolumeRecord")
+Member = get_model("mlm_network", "Member")
+Line = get_model("order", "Line")
+
+# The rule of a line's product, its parent, its class and its parent's class:
+# one LEFT JOIN each (unique indexes), read with the lines in one query.
+RULE_PATHS = (
+    "product__mlm_volume_rule",
+    "product__parent__mlm_volume_rule",
+    "product__product_class__mlm_volume_rule",
+    "product__parent__product_class__mlm_volume_rule",
+)
+
+
+def record_order(order, placement=None):
+    """Write one volume record per line of ``order`` that has none yet; return the new ones.
+
+    ``placement`` (:class:`oscar_mlm.placement.Placement`) names the storefront
+    and the attribution cookie's distributor, if the caller knew them.
+    """
+    with transaction.atomic(savepoint=False):
+        lines = _unrecorded_lines(order)
+        if not lines:
+            return []
+        buyer = _buyer(order)
+        owner_id, owned_by = _owner(order, buyer, placement)
+        storefront = getattr(placement, "storefront", None)
+        records = []
+        for line_id, quantity, value, *rules in lines:
+            rule_type, points = ownership.effective_rule(*zip(rules[::2], rules[1::2], strict=True))
+            volume, commissionable = ownership.line_volume(
+                value=value, quantity=quantity, rule_type=rule_type, points=points
+            )
+            records.append(
+                VolumeRecord(
+                    kind=VolumeRecord.SALE,
+                    order=order,
+                    line_id=line_id,
+                    buyer_id=buyer["id"],
+                    buyer_kind=buyer["kind"],
+                    sponsor_id=buyer["sponsor_id"],
+                    owner_id=owner_id,
+                    owned_by=owned_by,
+                    storefront_id=storefront.pk if storefront is not None else None,
+                    quantity=quantity,
+                    value=value,
+                    volume=volume,
+                    commissionable=commissionable,
+                    currency=order.currency,
+                    booked=order.date_placed,
+                    placed=order.date_placed,
+                    guest_email=buyer["guest_email"],
+                    idempotency_key=ownership.sale_key(line_id),
+                )
+            )
+        return VolumeRecord.objects.bulk_create(records)
+
+
+def _unrecorded_lines(order):
+    """``[(line id, quantity, value, rule type, points, ...)]`` of lines not recorded yet."""
+    fields = ["pk", "quantity", "line_price_excl_tax"]
+    for path in RULE_PATHS:
+        fields += [f"{path}__type", f"{path}__points"]
+    recorded = VolumeRecord.objects.filter(line=OuterRef("pk"), kind=VolumeRecord.SALE)
+    return list(
+        Line._default_manager.filter(order=order)
+        .annotate(recorded=Exists(recorded))
+        .filter(recorded=False)
+        .order_by("pk")
+        .values_list(*fields)
+    )
+
+
+def _buyer(order):
+    """The buyer as the record stores them: member id, kind, sponsor id, guest e-mail."""
+    if order.user_id is None:
+        return {
+            "id": None,
+            "kind": ownership.GUEST,
+            "sponsor_id": None,
+            "guest_email": (order.guest_email or "").strip().lower(),
+        }
+    found = Member.objects.filter(user_id=order.user_id).values_list("pk", "kind", "parent_id")
+    member = found.first()
+    if member is None:
+        return {"id": None, "kind": ownership.NOT_MEMBER, "sponsor_id": None, "guest_email": ""}
+    pk, kind, parent_id = member
+    return {
+        "id": pk,
+        "kind": ownership.buyer_kind_of(kind),
+        "sponsor_id": parent_id,
+        "guest_email": "",
+    }
+
+
+def _owner(order, buyer, placement):
+    candidates = {}
+    if buyer["kind"] == ownership.GUEST:
+        storefront = getattr(placement, "storefront", None)
+        attributed = getattr(placement, "attributed", None)
+        candidates = {
+            ownership.STOREFRONT: storefront.pk if storefront is not None else None,
+            ownership.COOKIE: attributed.pk if attributed is not None else None,
+        }
+        if storefront is None and attributed is None:
+            candidates[ownership.VOUCHER] = _voucher_issuer(order)
+    owner_id, owned_by = ownership.owner_of(
+        buyer_kind=buyer["kind"],
+        buyer_id=buyer["id"],
+        sponsor_id=buyer["sponsor_id"],
+        candidates=candidates,
+        company_id=None,
+    )
+    if owner_id is None:
+        owner_id, owned_by = _company_id(), ownership.COMPANY
+    return owner_id, owned_by
+
+
+def _voucher_issuer(order):
+    """The issuer of the new-customer voucher this order redeemed (if vouchers are installed)."""
+    if not apps.is_installed("oscar_mlm.apps.mlm_vouchers"):
+        return None
+    Redemption = get_model("mlm_vouchers", "Redemption")
+    return (
+        Redemption.objects.filter(order=order)
+        .values_list("distributor_voucher__issuer_id", flat=True)
+        .first()
+    )
+
+
+def _company_id():
+    """The company root's id; created on a shop's first order if ``mlm_init`` never ran."""
+    found = Member.objects.filter(kind=Member.COMPANY).values_list("pk", flat=True).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Member.objects.create(kind=Member.COMPANY, parent=None).pk
+    except IntegrityError:  # created by a simultaneous placement
+        return Member.objects.get(kind=Member.COMPANY).pk
