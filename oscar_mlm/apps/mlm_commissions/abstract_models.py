@@ -255,7 +255,7 @@ class AbstractVolumeRule(models.Model):
 # run writes is a pure function of frozen inputs: the period's plan version,
 # its structure snapshot, the volume records booked in it and the refunds
 # settled in it. A closed period never changes (services refuse, and database
-# triggers refuse, see migrations/0003_commission_guards.py).
+# triggers refuse, see migrations/0004_commission_guards.py).
 
 
 class AbstractCommissionPlan(models.Model):
