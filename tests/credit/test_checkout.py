@@ -32,6 +32,17 @@ def test_the_fork_is_the_checkout_app():
     assert get_class("checkout.views", "IndexView").__module__ == "oscar.apps.checkout.views"
 
 
+def test_the_rest_to_pay_is_rounded_half_up():
+    from oscar.core.prices import Price
+
+    from oscar_mlm.apps.checkout.mixins import CreditPaymentMixin
+
+    # 5.00 of a 10.00 order (8.45 net) is left: 4.225 net, half up 4.23 (half even: 4.22).
+    total = Price(currency="EUR", excl_tax=D("8.45"), incl_tax=D("10.00"))
+    rest = CreditPaymentMixin.remaining_total(total, D("5.00"))
+    assert (rest.incl_tax, rest.excl_tax, rest.currency) == (D("5.00"), D("4.23"), "EUR")
+
+
 @pytest.fixture
 def shopper(client):
     user = UserFactory()

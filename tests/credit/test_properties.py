@@ -18,8 +18,8 @@ from hypothesis.stateful import (
 )
 
 from oscar_mlm.apps.mlm_credit import services
-from oscar_mlm.apps.mlm_credit.abstract_models import quantize
 from oscar_mlm.apps.mlm_credit.exceptions import CreditError
+from oscar_mlm.money import quantize
 from oscar_mlm.test.factories import UserFactory
 
 from .conftest import place_order, product_with_credit

@@ -9,13 +9,13 @@ from django.db.models import Sum
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_credit import services
-from oscar_mlm.apps.mlm_credit.abstract_models import quantize
 from oscar_mlm.apps.mlm_credit.exceptions import (
     CurrencyMismatch,
     InsufficientCredit,
     InvalidAmount,
     ReasonRequired,
 )
+from oscar_mlm.money import quantize
 from oscar_mlm.test.factories import UserFactory
 
 from .conftest import place_order, product_with_credit

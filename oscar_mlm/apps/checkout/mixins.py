@@ -15,7 +15,6 @@ stays behind.
 """
 
 import logging
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from oscar.core.utils import slugify
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_credit.exceptions import CreditError
 from oscar_mlm.conf import get_setting
+from oscar_mlm.money import ZERO, quantize
 
 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 Order = get_model("order", "Order")
@@ -34,7 +34,6 @@ Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 
 logger = logging.getLogger("oscar_mlm.credit")
-ZERO = Decimal("0.00")
 
 
 def credit_source_type(name):
@@ -153,7 +152,7 @@ class CreditPaymentMixin:
     def remaining_total(total, credit):
         rest = total.incl_tax - credit
         if total.incl_tax and total.is_tax_known:
-            excl = (rest * total.excl_tax / total.incl_tax).quantize(Decimal("0.01"))
+            excl = quantize(rest * total.excl_tax / total.incl_tax)
         else:
             excl = rest
         return prices.Price(currency=total.currency, excl_tax=excl, incl_tax=rest)

@@ -13,7 +13,7 @@ at all times (``manage.py mlm_credit_check`` proves it), and both are at least
 zero (``CheckConstraint``).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -22,14 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oscar_mlm.apps.mlm_network.abstract_models import AppendOnlyModel
-
-CENT = Decimal("0.01")
-ROUNDING = ROUND_HALF_UP  # the one rounding mode of credit amounts
-
-
-def quantize(value):
-    """Round to the cent, half up (2.345 -> 2.35), the only rounding of credit amounts."""
-    return Decimal(value).quantize(CENT, rounding=ROUNDING)
+from oscar_mlm.money import ZERO, quantize
 
 
 class AbstractCreditAccount(models.Model):
@@ -41,10 +34,10 @@ class AbstractCreditAccount(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=12)
     balance = models.DecimalField(
-        _("available credit"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+        _("available credit"), max_digits=12, decimal_places=2, default=ZERO
     )
     pending = models.DecimalField(
-        _("pending credit"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+        _("pending credit"), max_digits=12, decimal_places=2, default=ZERO
     )
     created = models.DateTimeField(_("opened"), default=timezone.now)
 
@@ -101,17 +94,15 @@ class AbstractCreditEntry(AppendOnlyModel):
         verbose_name=_("account"),
     )
     kind = models.CharField(_("type"), max_length=16, choices=KIND_CHOICES)
-    amount = models.DecimalField(
-        _("amount"), max_digits=12, decimal_places=2, default=Decimal("0.00")
-    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=ZERO)
     pending_amount = models.DecimalField(
-        _("pending amount"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+        _("pending amount"), max_digits=12, decimal_places=2, default=ZERO
     )
     balance_after = models.DecimalField(_("balance"), max_digits=12, decimal_places=2)
     pending_after = models.DecimalField(_("pending"), max_digits=12, decimal_places=2)
     # What could not be taken back because the credit was already spent (see docs/credit.rst).
     shortfall = models.DecimalField(
-        _("not recoverable"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+        _("not recoverable"), max_digits=12, decimal_places=2, default=ZERO
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=128, unique=True)
     order = models.ForeignKey(

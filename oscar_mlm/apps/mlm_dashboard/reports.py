@@ -5,19 +5,19 @@ costs the same however many codes and orders they have.
 """
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from oscar_mlm.money import ZERO
+
 Member = get_model("mlm_network", "Member")
 VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
 DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
 Redemption = get_model("mlm_vouchers", "Redemption")
 
-ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 # Only the discount of the programme's own offer counts, not other offers on the order.
