@@ -88,6 +88,27 @@ def test_csv_export_has_every_booking(client, customer):
     assert rows[-1][6] == "3.30"
 
 
+def test_csv_export_defuses_formulas_and_keeps_numbers(client, customer):
+    account = services.open_account(customer, "EUR")
+    services.adjust(
+        account=account, amount="2.00", currency="EUR", reason="=HYPERLINK(1)", created_by=None
+    )
+    services.adjust(
+        account=account,
+        amount="0.50",
+        currency="EUR",
+        reason="@SUM(A1)",
+        created_by=None,
+        direction="debit",
+    )
+    client.force_login(customer)
+    response = client.get(reverse("mlm_credit:mlm-credit-export"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r[3] for r in rows[1:]] == ["'=HYPERLINK(1)", "'@SUM(A1)"]
+    assert [r[4] for r in rows[1:]] == ["2.00", "-0.50"]  # numbers stay numbers
+
+
 def test_staff_adjustment_books_with_reason(staff_client, customer):
     url = reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": customer.pk})
     response = staff_client.post(

@@ -3,12 +3,10 @@
 Views only parse input, call :mod:`.services` and show its messages.
 """
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.views import generic
 from oscar.core.loading import get_model
 
 from oscar_mlm.conf import get_setting
+from oscar_mlm.exports import csv_response
 
 from . import services
 from .exceptions import CreditError
@@ -87,13 +86,8 @@ class LedgerView(LedgerMixin, generic.TemplateView):
         return ctx
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
-def csv_rows(account):
-    yield [
+def csv_header():
+    return [
         _("Date"),
         _("Type"),
         _("Order"),
@@ -104,6 +98,9 @@ def csv_rows(account):
         _("Pending"),
         _("Currency"),
     ]
+
+
+def csv_rows(account):
     for entry in account.entries.order_by("id").iterator(chunk_size=2000):
         yield [
             entry.created.isoformat(),
@@ -123,14 +120,9 @@ class LedgerCsvView(LedgerView):
         account = self.get_account()
         if account is None:
             raise Http404(_("You have no credit account yet."))
-        writer = csv.writer(Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in csv_rows(account)), content_type="text/csv"
+        return csv_response(
+            f"credit-{account.currency.lower()}.csv", csv_header(), csv_rows(account)
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="credit-{account.currency.lower()}.csv"'
-        )
-        return response
 
 
 # -- staff --------------------------------------------------------------------------------------

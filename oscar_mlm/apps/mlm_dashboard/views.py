@@ -9,14 +9,10 @@ other path. The voucher pages do the same with
 queries in :mod:`.reports`.
 """
 
-import csv
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,6 +38,8 @@ from oscar_mlm.apps.mlm_storefront.urls import partner_url, storefront_url
 from oscar_mlm.apps.mlm_vouchers import services as voucher_services
 from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_classes
+from oscar_mlm.exports import csv_response
+from oscar_mlm.money import quantize
 
 (
     MemberCreateForm,
@@ -609,12 +607,6 @@ class VoucherReportMixin:
         return ctx
 
 
-def csv_cell(value):
-    """Text that a spreadsheet would run as a formula starts with a quote instead."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class VoucherReportView(VoucherReportMixin, generic.ListView):
     template_name = "oscar_mlm/mlm_dashboard/voucher_report.html"
     context_object_name = "rows"
@@ -645,37 +637,32 @@ class VoucherReportView(VoucherReportMixin, generic.ListView):
         name = "voucher-redemptions"
         for day in (data["date_from"], data["date_to"]):
             name += f"-{day.isoformat()}" if day else ""
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        header = [
+            _("Member number"),
+            _("Partner"),
+            _("Storefront handle"),
+            _("Email"),
+            _("Codes issued"),
+            _("Active codes"),
+            _("Redemptions"),
+            _("Customers moved"),
+            _("Discount total"),
+        ]
+        rows = (
             [
-                _("Member number"),
-                _("Partner"),
-                _("Storefront handle"),
-                _("Email"),
-                _("Codes issued"),
-                _("Active codes"),
-                _("Redemptions"),
-                _("Customers moved"),
-                _("Discount total"),
+                row.pk,
+                row.display_name,
+                row.handle,
+                row.user.email if row.user else None,
+                row.issued,
+                row.active,
+                row.redemptions,
+                row.moved,
+                quantize(row.discount),
             ]
+            for row in queryset
         )
-        for row in queryset:
-            writer.writerow(
-                [
-                    row.pk,
-                    csv_cell(row.display_name),
-                    csv_cell(row.handle or ""),
-                    csv_cell(row.user.email if row.user else ""),
-                    row.issued,
-                    row.active,
-                    row.redemptions,
-                    row.moved,
-                    row.discount.quantize(Decimal("0.01")),
-                ]
-            )
-        return response
+        return csv_response(f"{name}.csv", header, rows)
 
 
 class VoucherPartnerReportView(VoucherReportMixin, MemberMixin, generic.ListView):
