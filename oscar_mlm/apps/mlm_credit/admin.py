@@ -3,20 +3,11 @@
 from django.contrib import admin
 from oscar.core.loading import get_model
 
+from oscar_mlm.admin import ReadOnlyAdmin
+
 CreditAccount = get_model("mlm_credit", "CreditAccount")
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 CreditRule = get_model("mlm_credit", "CreditRule")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditAccount)

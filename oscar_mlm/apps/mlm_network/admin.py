@@ -1,22 +1,11 @@
 from django.contrib import admin
 from oscar.core.loading import get_model
 
+from oscar_mlm.admin import ReadOnlyAdmin
+
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 StatusChange = get_model("mlm_network", "StatusChange")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Changes go through the services (locks, audit); the admin only shows."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Member)
