@@ -411,8 +411,6 @@ class MemberStorefrontView(DistributorMixin, MemberActionView):
 
     def perform(self, form):
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        if values.get("photo") is False:  # "Clear" ticked: no photo
-            values["photo"] = ""
         storefront_services.update_storefront(member=self.member, by_staff=True, **values)
         return _("The storefront of %(member)s was saved.") % {"member": self.member.display_name}
 

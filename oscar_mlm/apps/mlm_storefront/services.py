@@ -30,7 +30,7 @@ def update_storefront(*, member, by_staff=False, **values):
         storefront = _locked_storefront(member)
         if storefront.is_locked and not by_staff:
             raise StorefrontLocked()
-        if values.get("photo") is False:  # the form's "clear" checkbox
+        if values.get("photo") is False:  # a form's "clear" checkbox: no photo
             values["photo"] = ""
         for name, value in values.items():
             setattr(storefront, name, value)
