@@ -87,6 +87,16 @@ def test_no_programme(anna):
         services.issue_voucher(member=anna)
 
 
+def test_programme_offer_uses_our_proxies_registered_the_oscar_way(program):
+    from oscar_mlm.apps.mlm_vouchers.offers import NewCustomerBenefit, NewCustomerCondition
+
+    offer = program.offer
+    assert offer.condition.proxy_class == "oscar_mlm.apps.mlm_vouchers.offers.NewCustomerCondition"
+    assert offer.benefit.proxy_class == "oscar_mlm.apps.mlm_vouchers.offers.NewCustomerBenefit"
+    assert isinstance(offer.condition.proxy(), NewCustomerCondition)
+    assert isinstance(offer.benefit.proxy(), NewCustomerBenefit)
+
+
 def test_only_one_default_programme(program):
     second = services.create_program(name="Summer", value=D("5.00"))
     program.refresh_from_db()

@@ -1,6 +1,5 @@
 """Every state change of new-customer vouchers, one transaction each."""
 
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,6 +9,8 @@ from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oscar.apps.offer.custom import create_benefit, create_condition
+from oscar.apps.voucher.utils import generate_code, get_unused_code
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import services as network
@@ -18,12 +19,12 @@ from oscar_mlm.conf import get_setting
 
 from . import rules
 from .exceptions import CodeLimitReached, NoProgram, UnknownCode, VoucherError
+from .offers import NewCustomerBenefit, NewCustomerCondition
 
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 Voucher = get_model("voucher", "Voucher")
 ConditionalOffer = get_model("offer", "ConditionalOffer")
-Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
 Range = get_model("offer", "Range")
 VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
@@ -31,10 +32,6 @@ DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
 Redemption = get_model("mlm_vouchers", "Redemption")
 GuestAttribution = get_model("mlm_vouchers", "GuestAttribution")
 
-# No 0/O, 1/I: codes are read aloud and typed from paper.
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CONDITION_PATH = "oscar_mlm.apps.mlm_vouchers.offers.NewCustomerCondition"
-BENEFIT_PATH = "oscar_mlm.apps.mlm_vouchers.offers.NewCustomerBenefit"
 SHIPPING_TYPES = (
     Benefit.SHIPPING_ABSOLUTE,
     Benefit.SHIPPING_FIXED_PRICE,
@@ -63,11 +60,13 @@ def find_code(value):
 
 
 def _new_code(prefix):
+    """An unused code from Oscar's generator: groups of four of an alphabet without 0/O/1/I
+    (codes are read aloud and typed from paper), after the handle if codes carry one."""
     length = int(get_setting("OSCAR_MLM_VOUCHER_CODE_LENGTH"))
+    if not prefix:
+        return get_unused_code(length=length)
     while True:
-        body = "".join(secrets.choice(ALPHABET) for _ in range(length))
-        groups = [body[i : i + 4] for i in range(0, length, 4)]
-        code = "-".join(([prefix.upper()] if prefix else []) + groups)
+        code = f"{prefix.upper()}-{generate_code(length)}"
         if not Voucher.objects.filter(code=code).exists():
             return code
 
@@ -109,9 +108,9 @@ def create_program(
         everything, _created = Range.objects.get_or_create(
             name="All products", defaults={"includes_all_products": True}
         )
-        condition = Condition.objects.create(proxy_class=CONDITION_PATH)
-        benefit = Benefit.objects.create(
-            proxy_class=BENEFIT_PATH,
+        condition = create_condition(NewCustomerCondition)
+        benefit = create_benefit(
+            NewCustomerBenefit,
             type=benefit_type,
             value=value,
             # Oscar refuses a range on shipping benefits (they discount the shipping charge).
