@@ -34,7 +34,7 @@ from oscar_mlm.apps.mlm_network.exceptions import (
 )
 from oscar_mlm.apps.mlm_storefront import services as storefront_services
 from oscar_mlm.apps.mlm_storefront.exceptions import NotADistributor
-from oscar_mlm.apps.mlm_storefront.urls import partner_url, storefront_url
+from oscar_mlm.apps.mlm_storefront.links import customer_link, distributor_link
 from oscar_mlm.apps.mlm_vouchers import services as voucher_services
 from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_classes
@@ -113,8 +113,8 @@ def member_url(member):
 def storefront_links(request, member):
     """The customer link and the partner link of a distributor's storefront."""
     return {
-        "customer_link": storefront_url(request, member.handle),
-        "partner_link": partner_url(request, member.handle),
+        "customer_link": customer_link(request, member.handle),
+        "partner_link": distributor_link(request, member.handle),
     }
 
 

@@ -11,7 +11,7 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.conf import get_setting
 
-from .urls import hostname
+from .links import hostname
 
 SALT = "oscar_mlm.attribution"
 

@@ -6,7 +6,6 @@ Anything else answers like an unknown storefront: a 404 page, or a redirect to
 the company site (``OSCAR_MLM_UNKNOWN_STOREFRONT``). Never a server error.
 """
 
-from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -14,15 +13,11 @@ from oscar.core.loading import get_model
 from oscar_mlm.conf import get_setting
 
 from .context import StorefrontContext
+from .links import company_url, hostname, parent_host, storefront_url
 from .lookup import storefront_owner
-from .urls import company_url, hostname, storefront_url
 
 Member = get_model("mlm_network", "Member")
 HandleRedirect = get_model("mlm_network", "HandleRedirect")
-
-
-def _parent():
-    return getattr(settings, "PARENT_HOST", "").lstrip(".").lower()
 
 
 def unknown_storefront(request):
@@ -38,7 +33,7 @@ def company_host(request):
     A deeper name below the parent (``a.b.shop.example``) is nobody's storefront.
     """
     request.storefront = None
-    parent = _parent()
+    parent = parent_host()
     name = hostname(request)
     if parent and name.endswith("." + parent) and name != f"www.{parent}":
         label = name[: -len(parent) - 1]
@@ -49,7 +44,8 @@ def company_host(request):
 
 def storefront_domains():
     return [
-        d.lstrip(".").lower() for d in get_setting("OSCAR_MLM_STOREFRONT_DOMAINS") or [_parent()]
+        d.lstrip(".").lower()
+        for d in get_setting("OSCAR_MLM_STOREFRONT_DOMAINS") or [parent_host()]
     ]
 
 

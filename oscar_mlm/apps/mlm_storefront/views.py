@@ -11,8 +11,8 @@ from oscar_mlm.core.loading import get_class
 
 from . import services
 from .context import PARTNER
+from .links import customer_link, distributor_link
 from .middleware import set_mode
-from .urls import partner_url, storefront_url
 
 StorefrontForm = get_class("mlm_storefront.forms", "StorefrontForm")
 Storefront = get_model("mlm_storefront", "Storefront")
@@ -61,8 +61,8 @@ class StorefrontEditView(CurrentMemberMixin, generic.UpdateView):
                 "page_title": _("My storefront"),
                 "member": self.member,
                 "locked": self.object.is_locked,
-                "customer_link": storefront_url(self.request, handle),
-                "partner_link": partner_url(self.request, handle),
+                "customer_link": customer_link(self.request, handle),
+                "partner_link": distributor_link(self.request, handle),
             }
         )
         return ctx
