@@ -256,3 +256,66 @@ def test_rule_broken_at_placement_aborts_order(code, newbie):
     with pytest.raises(ValueError, match="only for new customers"):
         place(basket, newbie.user)
     assert not Redemption.objects.exists()
+
+
+# -- reads at placement ------------------------------------------------------------------------
+
+
+def member_reads(queries, user):
+    """Reads of the member row of ``user`` (by user id or by its pk) and upline walks."""
+    table = Member._meta.db_table
+    member = Member.objects.filter(user=user).first()
+    pk = member.pk if member else None
+
+    def reads_buyer(sql):
+        if not sql.startswith("SELECT") or f'FROM "{table}"' not in sql:
+            return False
+        if f'"user_id" = {user.pk}' in sql:
+            return True
+        by_pk = re.findall(rf'"{table}"\."id" (?:= (\d+)|IN \(([^)]*)\))', sql)
+        pks = {int(v) for eq, many in by_pk for v in ([eq] if eq else many.split(", "))}
+        return pk in pks
+
+    by_user = [q["sql"] for q in queries if reads_buyer(q["sql"])]
+    uplines = [q["sql"] for q in queries if "WITH RECURSIVE up(" in q["sql"]]
+    return by_user, uplines
+
+
+def redeem_counting(code, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = place(basket_with(user), user)  # the order the code is redeemed on (no code in it)
+    with CaptureQueriesContext(connection) as ctx:
+        services.redeem_at_placement(code, order)
+    return member_reads(ctx.captured_queries, user)
+
+
+def test_redemption_reads_the_buyer_once_and_the_upline_once(code, anna, ben, newbie):
+    by_user, uplines = redeem_counting(code, newbie.user)
+    assert len(by_user) == 1, by_user  # locked together with the issuer, then moved
+    assert len(uplines) == 1, uplines  # own-code rule and cycle check alike
+    newbie.refresh_from_db()
+    assert newbie.parent == anna
+    assert Redemption.objects.get().moved is True
+
+
+def test_redemption_of_a_user_without_member_reads_the_buyer_once_before_joining(code, anna):
+    user = UserFactory(email="solo@example.com")
+    by_user, uplines = redeem_counting(code, user)
+    # One read finds no member; register_member checks again before it inserts.
+    assert len(by_user) == 2, by_user
+    assert len(uplines) == 1, uplines
+    assert Member.objects.get(user=user).parent == anna
+
+
+@pytest.mark.parametrize("who", ["issuer", "sponsor of the issuer"])
+def test_own_and_upline_codes_are_refused_under_the_lock(program, ben, who):
+    carla = DistributorFactory(parent=ben, handle="carla")
+    code = services.issue_voucher(member=carla)
+    buyer = carla if who == "issuer" else ben
+    with pytest.raises(ValueError, match="your own voucher"):
+        redeem_counting(code, buyer.user)
+    assert not Redemption.objects.exists()
+    carla.refresh_from_db()
+    assert carla.parent == ben

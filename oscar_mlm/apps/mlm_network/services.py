@@ -13,9 +13,11 @@ sponsor's row so the sponsor cannot be deactivated under it.
 """
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -294,14 +296,73 @@ def assign_sponsor(*, member, new_sponsor, changed_by=None, reason="", source=Sp
         _lock_network()
         locked = _lock(member.pk, new_sponsor.pk)
         member, new_sponsor = locked[member.pk], locked[new_sponsor.pk]
-        if member.kind == Member.COMPANY:
-            raise NetworkError(_("The company is the root of the network and has no sponsor."))
-        check_sponsor(new_sponsor)
-        if member.parent_id == new_sponsor.pk:
-            raise SameSponsor()
+        _check_move(member, new_sponsor)
         if tree.is_below(new_sponsor, member):
             raise CycleError()
         return _move(member, new_sponsor, source, changed_by, reason)
+
+
+def _check_move(member, new_sponsor):
+    if member.kind == Member.COMPANY:
+        raise NetworkError(_("The company is the root of the network and has no sponsor."))
+    check_sponsor(new_sponsor)
+    if member.parent_id == new_sponsor.pk:
+        raise SameSponsor()
+
+
+class PendingMove(NamedTuple):
+    """What :func:`prepare_move` read under the locks, for the caller's rules and the move."""
+
+    member: object  # the user's Member, locked; None if the user is no member
+    sponsor: object  # the new sponsor, locked
+    sponsor_upline: list  # pks above the new sponsor, its sponsor first
+
+    @property
+    def is_below_member(self):
+        """Is the new sponsor the member or in the member's downline (a move would cycle)?"""
+        return self.member is not None and (
+            self.member.pk == self.sponsor.pk or self.member.pk in self.sponsor_upline
+        )
+
+
+def prepare_move(*, user, new_sponsor):
+    """Inside the caller's transaction: take the network lock, then lock ``user``'s member
+    and ``new_sponsor`` in ascending pk order (one query) and read the new sponsor's upline.
+
+    For a caller that applies rules of its own to the member before moving it
+    (a voucher redemption): each of these is read once, after the locks, and
+    :func:`complete_move` moves on what was read. The locks are held until the
+    caller's transaction ends.
+    """
+    if new_sponsor is None:
+        raise SponsorRequired()
+    _lock_network()
+    rows = (
+        Member.objects.select_for_update()
+        .filter(Q(user=user) | Q(pk=new_sponsor.pk))
+        .order_by("pk")
+    )
+    member, sponsor = None, None
+    for row in rows:
+        if row.pk == new_sponsor.pk:
+            sponsor = row
+        if row.user_id == user.pk:
+            member = row
+    if sponsor is None:
+        raise NetworkError(_("A member was removed while the network was being changed."))
+    return PendingMove(member, sponsor, tree.upline_ids(sponsor))
+
+
+def complete_move(pending, *, source, changed_by=None, reason=""):
+    """Move ``pending.member`` below ``pending.sponsor`` under the locks of :func:`prepare_move`,
+    with the rules of :func:`assign_sponsor`; audited."""
+    member, new_sponsor = pending.member, pending.sponsor
+    if member.pk == new_sponsor.pk:
+        raise SelfSponsor()
+    _check_move(member, new_sponsor)
+    if pending.is_below_member:
+        raise CycleError()
+    return _move(member, new_sponsor, source, changed_by, reason)
 
 
 def _move(member, new_sponsor, source, changed_by, reason):

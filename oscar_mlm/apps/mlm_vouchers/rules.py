@@ -20,7 +20,15 @@ from .exceptions import (
     VoucherError,
 )
 
-__all__ = ["VoucherError", "check_code", "check_buyer", "check_basket", "check_redeemable"]
+__all__ = [
+    "VoucherError",
+    "check_code",
+    "check_buyer",
+    "check_not_own_code",
+    "check_new_customer",
+    "check_basket",
+    "check_redeemable",
+]
 
 Order = get_model("order", "Order")
 Member = get_model("mlm_network", "Member")
@@ -61,10 +69,18 @@ def check_buyer(dv, user=None, email=None, exclude_order=None):
     member = None
     if user is not None and getattr(user, "is_authenticated", False):
         member = Member.objects.filter(user=user).first()
-    if member is not None and (
-        member.pk == dv.issuer_id or member.pk in tree.upline_ids(dv.issuer)
-    ):
+    check_not_own_code(dv, member, tree.upline_ids(dv.issuer) if member is not None else ())
+    check_new_customer(user=user, email=email, exclude_order=exclude_order)
+
+
+def check_not_own_code(dv, member, issuer_upline):
+    """Refuse the issuer's own code and codes from the buyer's downline (``issuer_upline``:
+    the pks above the issuer)."""
+    if member is not None and (member.pk == dv.issuer_id or member.pk in issuer_upline):
         raise OwnCode()
+
+
+def check_new_customer(user=None, email=None, exclude_order=None):
     if has_ordered(user=user, email=email, exclude_order=exclude_order):
         raise NotNewCustomer()
 

@@ -245,23 +245,28 @@ def _lock_buyer(email):
 def redeem_at_placement(dv, order):
     """Inside the order transaction (the benefit's ``apply_deferred``).
 
-    Oscar has locked the voucher row. Re-checks the rules under locks, then
-    assigns the buyer to the issuer. Raising ``ValueError`` aborts the order
-    (Oscar's checkout shows the message); nothing is then assigned.
+    Oscar has locked the voucher row. For a signed-in buyer the network lock
+    is taken and the buyer's member and the issuer are locked and read once,
+    with the issuer's upline (``network.prepare_move``); the rules are checked
+    on what was read and the buyer is assigned to the issuer. Raising
+    ``ValueError`` aborts the order (Oscar's checkout shows the message);
+    nothing is then assigned.
     """
     dv = DistributorVoucher.objects.select_related("voucher", "issuer", "program").get(pk=dv.pk)
     user = order.user
     email = (user.email if user else order.guest_email) or ""
     _lock_buyer(email)
+    pending = network.prepare_move(user=user, new_sponsor=dv.issuer) if user else None
+    if pending is not None:
+        dv.issuer = pending.sponsor  # as locked and read now
     try:
         rules.check_code(dv)
-        rules.check_buyer(dv, user=user, email=email, exclude_order=order)
+        if pending is not None:
+            rules.check_not_own_code(dv, pending.member, pending.sponsor_upline)
+        rules.check_new_customer(user=user, email=email, exclude_order=order)
     except rules.VoucherError as exc:
         raise ValueError(str(exc.message)) from exc
-    buyer = Member.objects.filter(user=user).first() if user else None
-    moved = _assign_buyer(dv, buyer, user, order)
-    if buyer is None and user is not None:
-        buyer = Member.objects.get(user=user)
+    buyer, moved = _assign_buyer(dv, pending, order)
     redemption = Redemption.objects.create(
         distributor_voucher=dv, order=order, buyer=buyer, email=email, moved=moved
     )
@@ -274,31 +279,31 @@ def redeem_at_placement(dv, order):
     }
 
 
-def _assign_buyer(dv, buyer, user, order):
+def _assign_buyer(dv, pending, order):
+    """``(buyer's member or None, moved?)``: a guest is attached when they sign up later."""
+    if pending is None:
+        return None, False
     reason = _("New-customer voucher %(code)s, order %(number)s") % {
         "code": dv.code,
         "number": order.number,
     }
-    if user is None:
-        return False  # a guest: attached when they create an account
+    buyer = pending.member
     if buyer is None:
-        network.register_member(
-            user=user,
+        buyer = network.register_member(
+            user=order.user,
             sponsor=dv.issuer,
             source=SponsorChange.VOUCHER,
             reason=reason,
             attribution="voucher",
             attributed_storefront=dv.issuer,
         )
-        return True
+        return buyer, True
     if buyer.parent_id == dv.issuer_id:
-        return False
+        return buyer, False
     if buyer.kind == Member.DISTRIBUTOR and not get_setting("OSCAR_MLM_VOUCHER_MOVES_DISTRIBUTORS"):
-        return False
-    network.assign_sponsor(
-        member=buyer, new_sponsor=dv.issuer, source=SponsorChange.VOUCHER, reason=reason
-    )
-    return True
+        return buyer, False
+    network.complete_move(pending, source=SponsorChange.VOUCHER, reason=reason)
+    return buyer, True
 
 
 def guest_signup_sponsor(email):
