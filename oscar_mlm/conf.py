@@ -2,12 +2,18 @@ from django.conf import settings
 
 from oscar_mlm import defaults
 
+# Settings renamed after they were documented: {new name: old name}. The old name still works.
+RENAMED = {"OSCAR_MLM_DISTRIBUTOR_LINK_SIGNUP_KIND": "OSCAR_MLM_PARTNER_LINK_SIGNUP_KIND"}
+
 
 def get_setting(name):
     """Return ``settings.<name>`` or its default from :mod:`oscar_mlm.defaults`.
 
     Called at use time so tests and shops can change settings at run time.
     """
+    old = RENAMED.get(name)
+    if old and not hasattr(settings, name) and hasattr(settings, old):
+        return getattr(settings, old)
     return getattr(settings, name, getattr(defaults, name))
 
 

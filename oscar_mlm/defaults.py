@@ -90,7 +90,7 @@ OSCAR_MLM_STOREFRONT_DOMAINS = None
 
 # What someone who signs up through the partner link (/join/) becomes:
 # "distributor" or "customer". The customer link always makes customers.
-OSCAR_MLM_PARTNER_LINK_SIGNUP_KIND = "distributor"
+OSCAR_MLM_DISTRIBUTOR_LINK_SIGNUP_KIND = "distributor"
 
 # Theme fields a storefront shows on the customer link; the partner link shows all.
 OSCAR_MLM_CUSTOMER_LINK_THEME_FIELDS = ("display_name", "photo", "greeting", "accent_color")

@@ -55,7 +55,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
 class DistributorFactory(MemberFactory):
     kind = "distributor"
-    handle = factory.Sequence(lambda n: f"partner{n}")
+    handle = factory.Sequence(lambda n: f"distributor{n}")
     promoted = factory.LazyFunction(timezone.now)
 
 

@@ -135,7 +135,7 @@ def test_member_page_shows_the_storefront(staff_client, network):
     response = staff_client.get(url("mlm-member-detail", pk=network.anna.pk))
     content = response.content.decode()
     assert response.context["customer_link"] == "http://anna.localhost/"
-    assert response.context["partner_link"] == "http://anna.localhost/join/"
+    assert response.context["distributor_link"] == "http://anna.localhost/join/"
     for text in (
         'id="storefront"',
         "http://anna.localhost/",
@@ -171,7 +171,7 @@ def test_links_keep_the_port_of_the_request(staff_client, network):
     response = staff_client.get(
         url("mlm-member-detail", pk=network.anna.pk), HTTP_HOST="localhost:8000"
     )
-    assert response.context["partner_link"] == "http://anna.localhost:8000/join/"
+    assert response.context["distributor_link"] == "http://anna.localhost:8000/join/"
 
 
 # -- hide, lock, moderate -------------------------------------------------------------------
@@ -224,7 +224,7 @@ def test_lock_stops_the_owner(staff_client, visitor, network):
     assert 'id="storefront-form"' in visitor.get(EDIT_PAGE).content.decode()
 
 
-def test_staff_moderates_the_greeting_shown_on_the_partner_link(staff_client, visitor, network):
+def test_staff_moderates_the_greeting_shown_on_the_distributor_link(staff_client, visitor, network):
     storefront_services.update_storefront(
         member=network.anna, greeting="Get rich in a week!", display_name="Anna"
     )
@@ -238,7 +238,8 @@ def test_staff_moderates_the_greeting_shown_on_the_partner_link(staff_client, vi
     assert "Get rich in a week!" not in content
     # The mode holds for the visit: the shop shows the moderated greeting too.
     shop = visitor.get("/catalogue/", HTTP_HOST=host("anna"))
-    assert shop.context["storefront_partner_link"] is True
+    assert shop.context["storefront_distributor_link"] is True
+    assert shop.context["storefront_partner_link"] is True  # the name documented before
     assert "Welcome to my shop." in shop.content.decode()
 
 

@@ -103,7 +103,7 @@ def voucher_urls(program, anna):
         url("mlm-voucherprogram-update", pk=program.pk),
         url("mlm-voucher-report"),
         url("mlm-voucher-report") + "?format=csv",
-        url("mlm-voucher-report-partner", pk=anna.pk),
+        url("mlm-voucher-report-distributor", pk=anna.pk),
     ]
 
 
@@ -115,7 +115,7 @@ def test_anonymous_is_sent_to_the_dashboard_login(client, program, anna):
         assert response.url.startswith(login), address
 
 
-def test_partners_and_customers_are_refused(client, program, anna):
+def test_distributors_and_customers_are_refused(client, program, anna):
     for user in (anna.user, UserFactory()):
         client.force_login(user)
         for address in voucher_urls(program, anna):
@@ -420,7 +420,7 @@ def numbers(row):
     return (row.issued, row.active, row.redemptions, row.moved, row.discount)
 
 
-def test_report_per_partner(staff_client, activity, anna, ben):
+def test_report_per_distributor(staff_client, activity, anna, ben):
     response = staff_client.get(url("mlm-voucher-report"))
     assert response.status_code == 200
     rows = report_rows(response)
@@ -436,11 +436,11 @@ def test_report_per_partner(staff_client, activity, anna, ben):
         "discount": D("16.00"),
     }
     content = response.content.decode()
-    assert url("mlm-voucher-report-partner", pk=anna.pk) in content
+    assert url("mlm-voucher-report-distributor", pk=anna.pk) in content
     assert activity["nina"].total_discount_incl_tax == D("5.00")
 
 
-def test_report_is_one_query_for_any_number_of_partners(
+def test_report_is_one_query_for_any_number_of_distributors(
     staff_client, activity, django_assert_max_num_queries
 ):
     queryset = reports.redemption_report()
@@ -515,7 +515,7 @@ def test_report_csv(staff_client, activity, anna, ben):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == [
         "Member number",
-        "Partner",
+        "Distributor",
         "Storefront handle",
         "Email",
         "Codes issued",
@@ -557,8 +557,8 @@ def test_report_csv_defuses_formulas(staff_client, program, company):
     assert rows[1][1].startswith("'=")
 
 
-def test_partner_drill_down(staff_client, activity, anna):
-    response = staff_client.get(url("mlm-voucher-report-partner", pk=anna.pk))
+def test_distributor_drill_down(staff_client, activity, anna):
+    response = staff_client.get(url("mlm-voucher-report-distributor", pk=anna.pk))
     assert response.status_code == 200
     redemptions = list(response.context["redemptions"])
     assert {r.order.number for r in redemptions} == {

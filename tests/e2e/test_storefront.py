@@ -128,14 +128,14 @@ def test_customer_link(new_context, anna, catalogue, storefront):
     assert member.attribution == "storefront"
 
 
-def test_partner_link(new_context, anna, catalogue, storefront):
+def test_distributor_link(new_context, anna, catalogue, storefront):
     context = new_context()
     page = context.new_page()
 
     page.goto(storefront("anna", "/join/"))
     expect(page.locator("#opportunity")).to_be_visible()
     expect(page.locator("#opportunity")).to_contain_text("Become a partner with Anna Berger.")
-    expect(page.locator("#partner-signup")).to_be_visible()
+    expect(page.locator("#distributor-signup")).to_be_visible()
     expect(page.locator("#storefront-name")).to_have_text("Your consultant: Anna Berger")
     expect(page.locator("#storefront-opportunity")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -148,7 +148,7 @@ def test_partner_link(new_context, anna, catalogue, storefront):
     page.locator("#storefront-opportunity").click()
     expect(page).to_have_url(storefront("anna", "/join/"))
 
-    page.locator("#partner-signup").click()
+    page.locator("#distributor-signup").click()
     expect(page).to_have_url(storefront("anna", "/accounts/register/"))
     expect(page.locator("#signup-sponsor")).to_have_attribute("data-sponsor", "anna")
     expect(page.locator("#signup-sponsor")).to_contain_text(

@@ -92,14 +92,14 @@ def test_code_redeemed_at_checkout_moves_the_buyer_to_the_issuer(
     settings.OSCAR_MLM_COMPANY_SIGNUP = "sponsor_id"
 
     # Partner Anna logs in and generates a code.
-    partner = new_page()
-    log_in(partner, "anna@example.com")
-    partner.goto("/accounts/vouchers/")
-    partner.locator("#mlm-voucher-generate button[type=submit]").click()
-    expect(partner.locator("#mlm-voucher-table code.mlm-code")).to_have_count(1)
-    code = partner.locator("#mlm-voucher-table code.mlm-code").inner_text().strip()
+    distributor = new_page()
+    log_in(distributor, "anna@example.com")
+    distributor.goto("/accounts/vouchers/")
+    distributor.locator("#mlm-voucher-generate button[type=submit]").click()
+    expect(distributor.locator("#mlm-voucher-table code.mlm-code")).to_have_count(1)
+    code = distributor.locator("#mlm-voucher-table code.mlm-code").inner_text().strip()
     assert re.fullmatch(r"ANNA(-[A-Z2-9]{4})+", code), code
-    expect(partner.locator("#mlm-voucher-table tbody tr")).to_contain_text("Active")
+    expect(distributor.locator("#mlm-voucher-table tbody tr")).to_contain_text("Active")
 
     # A new visitor signs up on the company site with Ben's sponsor id.
     buyer = new_page()
@@ -174,8 +174,8 @@ def test_code_redeemed_at_checkout_moves_the_buyer_to_the_issuer(
     assert redemption.moved
 
     # Anna sees the redemption.
-    partner.reload()
-    row = partner.locator("#mlm-voucher-table tbody tr", has_text=code)
+    distributor.reload()
+    row = distributor.locator("#mlm-voucher-table tbody tr", has_text=code)
     expect(row).to_contain_text("Nina")
     expect(row).to_contain_text("Used up")
     expect(row).not_to_contain_text("Neumann")

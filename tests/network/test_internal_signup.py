@@ -59,7 +59,7 @@ def test_distributor_enters_customer_into_first_line(
     assert len(mail.outbox) == 1 and "/password-reset/confirm/" in mail.outbox[0].body
 
 
-def test_distributor_enters_partner_with_handle(client, anna):
+def test_distributor_enters_a_distributor_with_handle(client, anna):
     client.force_login(anna.user)
     client.post(ADD, {"email": "p@example.com", "kind": "distributor", "handle": "New-Partner"})
     member = Member.objects.get(user__email="p@example.com")

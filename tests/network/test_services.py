@@ -56,6 +56,12 @@ def test_register_distributor_gets_handle_derived_from_name(company):
     assert member.promoted is not None
 
 
+def test_a_name_too_short_for_a_handle_gets_the_distributor_prefix(company):
+    user = UserFactory(first_name="Al", last_name="", email="al@example.com")
+    member = services.register_member(user=user, sponsor=company, kind="distributor")
+    assert member.handle == "distributor-al"
+
+
 def test_register_with_explicit_handle_normalises_case(company):
     member = services.register_member(
         user=UserFactory(), sponsor=company, kind=Member.DISTRIBUTOR, handle="  Anna-Shop "

@@ -158,7 +158,7 @@ def test_company_hosts_have_no_storefront(client, anna, host):
 
 
 @pytest.mark.parametrize("label", ["api", "admin", "static", "dashboard", "www", "API", "Admin"])
-def test_reserved_names_never_resolve_to_a_partner(client, company, label):
+def test_reserved_names_never_resolve_to_a_distributor(client, company, label):
     """Even a distributor row that somehow holds a reserved handle is not served on it."""
     _distributor(company, label.lower(), "Squatter")
     response = get(client, f"{label}.localhost:8000")

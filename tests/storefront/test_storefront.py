@@ -175,10 +175,10 @@ def test_customer_link_sign_up_works_even_when_company_site_is_closed(client, an
 # -- the partner link -----------------------------------------------------------------------
 
 
-def test_partner_link_shows_opportunity_and_holds_for_the_visit(client, anna):
+def test_distributor_link_shows_opportunity_and_holds_for_the_visit(client, anna):
     response, html = page(client, ANNA, "/join/")
     assert response.status_code == 200
-    assert 'id="opportunity"' in html and 'id="partner-signup"' in html
+    assert 'id="opportunity"' in html and 'id="distributor-signup"' in html
     _response, html = page(client, ANNA)  # navigating on: still the partner link
     assert 'id="storefront-opportunity"' in html
     assert (
@@ -187,7 +187,7 @@ def test_partner_link_shows_opportunity_and_holds_for_the_visit(client, anna):
     )
 
 
-def test_partner_link_sign_up_makes_a_distributor_in_first_line(client, anna):
+def test_distributor_link_sign_up_makes_a_distributor_in_first_line(client, anna):
     client.get("/join/", HTTP_HOST=ANNA)
     assert register(client, ANNA, handle="New-Star").status_code == 302
     member = Member.objects.get(user__email="new@example.com")
@@ -195,15 +195,24 @@ def test_partner_link_sign_up_makes_a_distributor_in_first_line(client, anna):
     assert SponsorChange.objects.get(member=member).source == "signup"
 
 
-def test_partner_link_sign_up_kind_follows_setting(client, anna, settings):
-    settings.OSCAR_MLM_PARTNER_LINK_SIGNUP_KIND = "customer"
+@pytest.mark.parametrize(
+    "name",
+    # The setting's name, and the name it had before (still read, with a system warning).
+    ["OSCAR_MLM_DISTRIBUTOR_LINK_SIGNUP_KIND", "OSCAR_MLM_PARTNER_LINK_SIGNUP_KIND"],
+)
+def test_distributor_link_sign_up_kind_follows_setting(client, anna, settings, name):
+    from oscar_mlm.apps.mlm_network.checks import check_settings
+
+    setattr(settings, name, "customer")
     client.get("/join/", HTTP_HOST=ANNA)
     register(client, ANNA)
     assert Member.objects.get(user__email="new@example.com").kind == "customer"
+    warnings = [e.id for e in check_settings(None)]
+    assert warnings == (["oscar_mlm.W001"] if "PARTNER" in name else [])
 
 
 @pytest.mark.parametrize("handle", ["www", "bad handle", "anna"])
-def test_partner_sign_up_with_bad_handle_creates_nothing(client, anna, handle):
+def test_distributor_sign_up_with_bad_handle_creates_nothing(client, anna, handle):
     client.get("/join/", HTTP_HOST=ANNA)
     response = register(client, ANNA, handle=handle)
     assert response.status_code == 200
@@ -217,7 +226,7 @@ def test_mode_is_per_storefront(client, anna, company):
     assert "storefront-opportunity" not in page(client, "ben.localhost:8000")[1]
 
 
-def test_company_site_has_no_partner_page(client, anna):
+def test_company_site_has_no_join_page(client, anna):
     assert client.get("/join/", HTTP_HOST=COMPANY).status_code == 404
 
 

@@ -64,7 +64,7 @@ def test_limited_use_code_is_not_over_used():
     assert Member.objects.filter(parent=anna, kind="customer").count() == 3
 
 
-def test_one_buyer_two_partners_codes_in_two_tabs():
+def test_one_buyer_two_distributors_codes_in_two_tabs():
     company, _program, anna, ben = setup_network()
     carla = DistributorFactory(parent=company, handle="carla")
     buyer = CustomerFactory(parent=carla)
@@ -82,7 +82,7 @@ def test_one_buyer_two_partners_codes_in_two_tabs():
     connection.close()
 
 
-def test_partner_clicking_generate_twice_at_the_limit():
+def test_distributor_clicking_generate_twice_at_the_limit():
     company, program, anna, _ben = setup_network()
     program.max_active_codes = 1
     program.save()

@@ -82,7 +82,7 @@ def test_blank_code(shopping):
 # -- the partner's page ----------------------------------------------------------------------
 
 
-def test_partner_generates_and_sees_codes(client, anna, program):
+def test_distributor_generates_and_sees_codes(client, anna, program):
     client.force_login(anna.user)
     response = client.post(MINE, follow=True)
     dv = DistributorVoucher.objects.get(issuer=anna)
@@ -91,7 +91,7 @@ def test_partner_generates_and_sees_codes(client, anna, program):
     assert "My voucher codes" in html
 
 
-def test_partner_sees_who_used_a_code(client, anna, code, newbie):
+def test_distributor_sees_who_used_a_code(client, anna, code, newbie):
     place(basket_with(newbie.user, code), newbie.user)
     client.force_login(anna.user)
     html = client.get(MINE).content.decode()
@@ -99,7 +99,7 @@ def test_partner_sees_who_used_a_code(client, anna, code, newbie):
     assert "Tester" not in html  # first name only
 
 
-def test_partner_over_limit_gets_message_and_no_code(client, anna, program):
+def test_distributor_over_limit_gets_message_and_no_code(client, anna, program):
     program.max_active_codes = 1
     program.save()
     client.force_login(anna.user)
@@ -109,7 +109,7 @@ def test_partner_over_limit_gets_message_and_no_code(client, anna, program):
     assert DistributorVoucher.objects.filter(issuer=anna).count() == 1
 
 
-def test_partner_deactivates_own_code_only(client, anna, ben, code, program):
+def test_distributor_deactivates_own_code_only(client, anna, ben, code, program):
     client.force_login(ben.user)
     assert client.post(MINE, {"deactivate": code.pk}).status_code == 404
     code.refresh_from_db()

@@ -52,7 +52,7 @@ def test_code_carries_the_programme_limits(code, program):
     assert list(code.voucher.offers.all()) == [program.offer]
 
 
-def test_partner_limit_of_active_codes(anna, program):
+def test_distributor_limit_of_active_codes(anna, program):
     program.max_active_codes = 2
     program.save()
     services.issue_voucher(member=anna)

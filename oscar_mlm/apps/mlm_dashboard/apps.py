@@ -29,7 +29,7 @@ class MlmDashboardConfig(OscarDashboardConfig):
         self.voucherprogram_create_view = load("VoucherProgramCreateView")
         self.voucherprogram_update_view = load("VoucherProgramUpdateView")
         self.voucher_report_view = load("VoucherReportView")
-        self.voucher_partner_report_view = load("VoucherPartnerReportView")
+        self.voucher_distributor_report_view = load("VoucherDistributorReportView")
 
     def get_urls(self):
         urls = [
@@ -88,8 +88,8 @@ class MlmDashboardConfig(OscarDashboardConfig):
             ),
             path(
                 "vouchers/redemptions/<int:pk>/",
-                self.voucher_partner_report_view.as_view(),
-                name="mlm-voucher-report-partner",
+                self.voucher_distributor_report_view.as_view(),
+                name="mlm-voucher-report-distributor",
             ),
         ]
         return self.post_process_urls(urls)

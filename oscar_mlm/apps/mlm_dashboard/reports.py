@@ -1,6 +1,6 @@
 """Read-only queries behind the staff pages of new-customer vouchers.
 
-Each is one aggregated query (subqueries per partner), so a page of partners
+Each is one aggregated query (subqueries per distributor), so a page of distributors
 costs the same however many codes and orders they have.
 """
 
@@ -78,7 +78,7 @@ def _filtered(date_from, date_to, program, now):
 
 
 def redemption_report(date_from=None, date_to=None, program=None, now=None):
-    """Per partner (issuer): codes issued, active codes, redemptions, customers moved and
+    """Per distributor (issuer): codes issued, active codes, redemptions, customers moved and
     the discount given through the programme offers.
 
     The date range (whole days, inclusive) applies to when codes were issued and when
@@ -117,7 +117,7 @@ def redemption_report(date_from=None, date_to=None, program=None, now=None):
 
 
 def report_totals(date_from=None, date_to=None, program=None, now=None):
-    """The sums of ``redemption_report``'s columns over all partners (three queries)."""
+    """The sums of ``redemption_report``'s columns over all distributors (three queries)."""
     issued, usable, redemptions = _filtered(date_from, date_to, program, now or timezone.now())
     totals = redemptions.aggregate(
         redemptions=Count("pk", distinct=True),
@@ -130,8 +130,8 @@ def report_totals(date_from=None, date_to=None, program=None, now=None):
     return totals
 
 
-def partner_redemptions(member, date_from=None, date_to=None, program=None):
-    """One partner's redemptions, newest first, each with the programme discount given."""
+def distributor_redemptions(member, date_from=None, date_to=None, program=None):
+    """One distributor's redemptions, newest first, each with the programme discount given."""
     start, end = day_bounds(date_from, date_to)
     queryset = Redemption.objects.filter(distributor_voucher__issuer=member).filter(
         _in_range("created", start, end)

@@ -1,4 +1,4 @@
-"""Staff pages of the sponsor network and of the partners' storefronts.
+"""Staff pages of the sponsor network and of the distributors' storefronts.
 
 These views only parse input, call :mod:`oscar_mlm.apps.mlm_network.services`
 (or :mod:`oscar_mlm.apps.mlm_storefront.services`) and turn its
@@ -114,7 +114,7 @@ def storefront_links(request, member):
     """The customer link and the partner link of a distributor's storefront."""
     return {
         "customer_link": customer_link(request, member.handle),
-        "partner_link": distributor_link(request, member.handle),
+        "distributor_link": distributor_link(request, member.handle),
     }
 
 
@@ -597,7 +597,7 @@ class VoucherReportMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["form"] = self.form
-        # The same filter for links to the CSV and to one partner's redemptions.
+        # The same filter for links to the CSV and to one distributor's redemptions.
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("format", None)
@@ -637,7 +637,7 @@ class VoucherReportView(VoucherReportMixin, generic.ListView):
             name += f"-{day.isoformat()}" if day else ""
         header = [
             _("Member number"),
-            _("Partner"),
+            _("Distributor"),
             _("Storefront handle"),
             _("Email"),
             _("Codes issued"),
@@ -663,10 +663,10 @@ class VoucherReportView(VoucherReportMixin, generic.ListView):
         return csv_response(f"{name}.csv", header, rows)
 
 
-class VoucherPartnerReportView(VoucherReportMixin, MemberMixin, generic.ListView):
-    """One partner's redemptions: order, buyer, whether they moved, discount."""
+class VoucherDistributorReportView(VoucherReportMixin, MemberMixin, generic.ListView):
+    """One distributor's redemptions: order, buyer, whether they moved, discount."""
 
-    template_name = "oscar_mlm/mlm_dashboard/voucher_report_partner.html"
+    template_name = "oscar_mlm/mlm_dashboard/voucher_report_distributor.html"
     context_object_name = "redemptions"
 
     def get_paginate_by(self, queryset):
@@ -676,4 +676,4 @@ class VoucherPartnerReportView(VoucherReportMixin, MemberMixin, generic.ListView
         filters = self.get_filters()
         if filters is None:
             return Redemption.objects.none()
-        return reports.partner_redemptions(self.member, **filters)
+        return reports.distributor_redemptions(self.member, **filters)

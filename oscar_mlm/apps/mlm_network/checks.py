@@ -1,6 +1,8 @@
+from django.conf import settings
+from django.core import checks
 from django.core.checks import Error, register
 
-from oscar_mlm.conf import get_setting
+from oscar_mlm.conf import RENAMED, get_setting
 
 CHOICES = {
     "OSCAR_MLM_COMPANY_SIGNUP": ("none", "sponsor_id"),
@@ -31,4 +33,13 @@ def check_settings(app_configs, **kwargs):
                 id="oscar_mlm.E002",
             )
         )
+    for new, old in RENAMED.items():
+        if hasattr(settings, old):
+            errors.append(
+                checks.Warning(
+                    f"{old} is now called {new}; the old name still works for now.",
+                    hint=f"Rename {old} to {new} in your settings.",
+                    id="oscar_mlm.W001",
+                )
+            )
     return errors

@@ -103,7 +103,7 @@ def suggest_handle(user):
     source = (user.get_full_name() or user.email.split("@")[0]).lower().translate(_TRANSLITERATE)
     base = slugify(source)[:40].strip("-")
     if len(base) < get_setting("OSCAR_MLM_HANDLE_MIN_LENGTH"):
-        base = f"partner-{base}".strip("-")
+        base = f"distributor-{base}".strip("-")
     candidate = base
     while True:
         try:

@@ -4,12 +4,13 @@ from oscar_mlm.conf import get_setting
 
 from .abstract_models import THEME_FIELDS
 
-CUSTOMER, PARTNER = "customer", "partner"
+# Which link a visit entered by: the customer link or the partner link (/join/).
+CUSTOMER, DISTRIBUTOR = "customer", "distributor"
 
 
 @dataclass
 class StorefrontContext:
-    """What a request on a partner subdomain knows about it (``request.storefront``)."""
+    """What a request on a distributor's subdomain knows about it (``request.storefront``)."""
 
     member: object
     handle: str
@@ -18,14 +19,15 @@ class StorefrontContext:
     extra: dict = field(default_factory=dict)
 
     @property
-    def is_partner_link(self):
-        return self.mode == PARTNER
+    def is_distributor_link(self):
+        """Did this visit enter by the partner link (``/join/``)?"""
+        return self.mode == DISTRIBUTOR
 
     def visible_theme(self):
         """The theme values this link may show: all on the partner link, else per setting."""
         allowed = (
             THEME_FIELDS
-            if self.is_partner_link
+            if self.is_distributor_link
             else tuple(get_setting("OSCAR_MLM_CUSTOMER_LINK_THEME_FIELDS"))
         )
         theme = self.theme

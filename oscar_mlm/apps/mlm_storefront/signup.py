@@ -19,8 +19,8 @@ def storefront_signup(request):
     if storefront is None:
         return None
     kind = (
-        get_setting("OSCAR_MLM_PARTNER_LINK_SIGNUP_KIND")
-        if storefront.is_partner_link
+        get_setting("OSCAR_MLM_DISTRIBUTOR_LINK_SIGNUP_KIND")
+        if storefront.is_distributor_link
         else "customer"
     )
     return SignupContext(

@@ -10,7 +10,7 @@ from oscar_mlm.apps.mlm_network.mixins import CurrentMemberMixin
 from oscar_mlm.core.loading import get_class
 
 from . import services
-from .context import PARTNER
+from .context import DISTRIBUTOR
 from .links import customer_link, distributor_link
 from .middleware import set_mode
 
@@ -31,7 +31,7 @@ class OpportunityView(generic.TemplateView):
         # The company site has no competing partner sign-up page.
         if getattr(request, "storefront", None) is None:
             raise Http404("No storefront")
-        set_mode(request, PARTNER)
+        set_mode(request, DISTRIBUTOR)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -62,7 +62,7 @@ class StorefrontEditView(CurrentMemberMixin, generic.UpdateView):
                 "member": self.member,
                 "locked": self.object.is_locked,
                 "customer_link": customer_link(self.request, handle),
-                "partner_link": distributor_link(self.request, handle),
+                "distributor_link": distributor_link(self.request, handle),
             }
         )
         return ctx

@@ -1,4 +1,4 @@
-"""Who may use a partner's code. Raises :class:`VoucherError` subclasses.
+"""Who may use a distributor's code. Raises :class:`VoucherError` subclasses.
 
 Called at the basket (to explain a refusal), by the offer condition (to apply
 the discount) and again inside the order transaction under row locks.

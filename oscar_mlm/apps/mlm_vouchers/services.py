@@ -161,7 +161,7 @@ LIMIT_FIELDS = ("max_active_codes", "validity_days", "uses_per_code", "min_baske
 
 
 def update_program(*, program, **limits):
-    """Change a programme's limits for partners (``LIMIT_FIELDS``), in one transaction.
+    """Change a programme's limits for distributors (``LIMIT_FIELDS``), in one transaction.
 
     The discount itself lives on the Oscar offer and is edited in Oscar's offer
     dashboard. Codes already issued keep their validity and uses; new limits
@@ -183,7 +183,7 @@ def update_program(*, program, **limits):
         return program
 
 
-# -- partners --------------------------------------------------------------------------------
+# -- distributors ----------------------------------------------------------------------------
 
 
 def issue_voucher(*, member, program=None):

@@ -5,20 +5,20 @@ register = template.Library()
 
 @register.inclusion_tag("oscar_mlm/mlm_storefront/partials/banner.html", takes_context=True)
 def storefront_banner(context):
-    """The partner's banner on a storefront; nothing on the company site."""
+    """The distributor's banner on a storefront; nothing on the company site."""
     request = context.get("request")
     current = getattr(request, "storefront", None)
     return {
         "storefront": current,
         "theme": current.visible_theme() if current else {},
-        "partner_link": bool(current and current.is_partner_link),
+        "distributor_link": bool(current and current.is_distributor_link),
         "request": request,
     }
 
 
 @register.inclusion_tag("oscar_mlm/mlm_storefront/partials/style.html", takes_context=True)
 def storefront_style(context):
-    """A <style> block with the partner's accent colour, when this link shows it."""
+    """A <style> block with the distributor's accent colour, when this link shows it."""
     request = context.get("request")
     current = getattr(request, "storefront", None)
     theme = current.visible_theme() if current else {}
