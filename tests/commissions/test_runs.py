@@ -253,3 +253,11 @@ def test_sqlite_and_postgres_both_guard(world):
         else:
             cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'mlm_%%'")
         assert cursor.fetchone()[0] >= 14
+
+
+def test_a_sale_that_arrives_after_the_close_is_reported(world):
+    period = services.close_period(services.month_period("2025-10"))
+    world.sale(77, "10.00", buyer="Ben", day="2025-10-30")  # booked in October, arrived late
+    check = services.verify_period(period)
+    assert check.ok and check.late_records == 1
+    assert "1 sale records booked in the period arrived after it closed" in str(check.message)

@@ -75,6 +75,8 @@ class Inputs:
     carried: tuple
     other_currencies: dict = field(default_factory=dict)
     records: int = 0
+    # Closed period: sale records booked in it that arrived after it closed (not counted).
+    late: int = 0
 
 
 SALE_FIELDS = [
@@ -115,10 +117,12 @@ def load_sales(period, currency, start, end, frozen_sale_ids=None):
         [currency, _dt(start), _dt(end)],
         SALE_FIELDS,
     )
+    late = 0
     if frozen_sale_ids is not None:
         counted = np.isin(sales["id"], frozen_sale_ids)
         if int(counted.sum()) != len(frozen_sale_ids):
             raise engine.EngineError("sale records of the closed period are missing")
+        late = int(len(sales) - counted.sum())
         sales = sales[counted]
     if period.is_closed:
         condition = (
@@ -137,7 +141,7 @@ def load_sales(period, currency, start, end, frozen_sale_ids=None):
         [currency, *params],
         SALE_FIELDS,
     )
-    return sales, refunds
+    return sales, refunds, late
 
 
 def load_corrections(period, currency, start, end):
@@ -267,7 +271,7 @@ def load_inputs(period, plan, moment=None):
     if frozen is not None:
         structure, frozen_ids = snapshot.decode(frozen.data)
         structure_moment = frozen.structure_at
-    sales, refunds = load_sales(period, plan.currency, start, end, frozen_ids)
+    sales, refunds, late = load_sales(period, plan.currency, start, end, frozen_ids)
     other = {}
     foreign = sales["same_currency"] == 0
     if foreign.any():
@@ -297,6 +301,7 @@ def load_inputs(period, plan, moment=None):
         carried=load_carried(period),
         other_currencies=other,
         records=int(len(sales)),
+        late=late,
     )
 
 
