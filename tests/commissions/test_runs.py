@@ -261,3 +261,15 @@ def test_a_sale_that_arrives_after_the_close_is_reported(world):
     check = services.verify_period(period)
     assert check.ok and check.late_records == 1
     assert "1 sale records booked in the period arrived after it closed" in str(check.message)
+
+
+def test_members_audited_later_still_carry_the_structure(world):
+    """An import (or demo data) audits old members with today's date: the path stays whole."""
+    from oscar_mlm.test.factories import SponsorChangeFactory
+
+    SponsorChangeFactory(member=world["Anna"], old_sponsor=None, new_sponsor=world["company"],
+                         source="import")
+    run = services.run_period(services.month_period("2025-10"), preview=True)
+    anna = run.statement(world["Anna"].pk)
+    assert anna is not None and anna["group_volume"] == D("140.00")
+    assert sorted(x["level"] for x in run.lines_of(world["Anna"].pk)) == [1, 2]

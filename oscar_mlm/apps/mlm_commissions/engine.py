@@ -82,9 +82,15 @@ class Structure:
     distributor: np.ndarray  # bool
     active: np.ndarray  # bool
     company: int = -1  # index of the company, -1 if absent
+    # Who gets a statement even without a line: the distributors (not those who joined later).
+    listed: np.ndarray = None
+
+    def __post_init__(self):
+        if self.listed is None:
+            self.listed = self.distributor.copy()
 
     @classmethod
-    def from_ids(cls, ids, parent_ids, distributor, active, company_id=None):
+    def from_ids(cls, ids, parent_ids, distributor, active, company_id=None, listed=None):
         """Build from member ids; ``parent_ids`` uses 0 (or an unknown id) for none."""
         ids = np.asarray(ids, dtype=np.int64)
         order = np.argsort(ids, kind="stable")
@@ -103,6 +109,7 @@ class Structure:
             distributor=np.asarray(distributor, dtype=bool)[order],
             active=np.asarray(active, dtype=bool)[order],
             company=company,
+            listed=None if listed is None else np.asarray(listed, dtype=bool)[order],
         )
 
     def __len__(self):
@@ -330,7 +337,7 @@ def compute(structure, plan, sales, corrections=None, carried=None, progress=Non
     lines = np.concatenate(chunks) if chunks else np.zeros(0, dtype=LINE_DTYPE)
 
     # -- statements (rule 8): every distributor, and whoever has a line or a balance
-    members = [structure.ids[structure.distributor]]
+    members = [structure.ids[structure.listed]]
     members.append(lines["beneficiary"])
     carried_ids, carried_cents = carried if carried is not None else (np.zeros(0), np.zeros(0))
     carried_ids = np.asarray(carried_ids, dtype=np.int64)

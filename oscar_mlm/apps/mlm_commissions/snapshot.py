@@ -84,17 +84,16 @@ def structure_at(moment, extra_ids=()):
     hit = at >= 0
     at, old = at[hit], changes["value"][hit]
     parents[at[old > 0]] = old[old > 0]
-    gone = np.zeros(len(ids), dtype=bool)
-    gone[at[old == 0]] = True
+    # Joined after the moment (the first audit row has no old sponsor): kept in the
+    # structure with the sponsor they have (nobody can have been below them then, and
+    # imports and demo data audit old members with today's date), but no statement.
+    joined_later = np.zeros(len(ids), dtype=bool)
+    joined_later[at[old == 0]] = True
     at = engine.index_of(ids, statuses["member"])
     hit = at >= 0
     active[at[hit]] = np.where(statuses["value"][hit] == 1, 1, 0)  # deactivated: was active
     at = engine.index_of(ids, promoted["member"])
     kinds[at[at >= 0]] = 0  # promoted later: a customer at the moment
-    keep = ~gone | np.isin(ids, np.asarray(sorted(wanted), dtype=np.int64))
-    if (kinds[~keep] == 2).any():
-        keep |= kinds == 2
-    ids, parents, kinds, active = ids[keep], parents[keep], kinds[keep], active[keep]
     company = ids[kinds == 2]
     return engine.Structure.from_ids(
         ids,
@@ -102,6 +101,7 @@ def structure_at(moment, extra_ids=()):
         kinds == 1,
         active == 1,
         company_id=int(company[0]) if len(company) else None,
+        listed=(kinds == 1) & ~joined_later,
     )
 
 
@@ -152,6 +152,7 @@ def encode(structure, sale_ids):
         structure.distributor.astype(np.uint8)
         | (structure.active.astype(np.uint8) << 1)
         | ((np.arange(len(structure)) == structure.company).astype(np.uint8) << 2)
+        | ((structure.distributor & ~structure.listed).astype(np.uint8) << 3)
     )
     sale_ids = np.sort(np.asarray(sale_ids, dtype=np.int64))
     buffer = io.BytesIO()
@@ -182,5 +183,6 @@ def decode(data):
         (flags & 1) != 0,
         (flags & 2) != 0,
         company_id=int(company[0]) if len(company) else None,
+        listed=((flags & 1) != 0) & ((flags & 8) == 0),
     )
     return structure, sales
