@@ -124,6 +124,8 @@ cmd_sandbox() {
     say "migrating the sandbox database"
     "$PY" manage.py migrate --noinput
     "$PY" manage.py mlm_init
+    # E-mails link to the Site: the address served now, whatever an earlier run used.
+    "$PY" manage.py sandbox_site --port "$port"
     # The demo commands are idempotent: on a database that has the demo already
     # they change nothing.
     say "demo data"

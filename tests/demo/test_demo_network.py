@@ -134,13 +134,29 @@ def test_default_demo_network(settings):
         "password: anna",
         "http://localhost:8000/",
         "http://localhost:8000/dashboard/",
-        "storefronts",
+        "http://anna.localhost:8000/ (customer link)",
+        "http://anna.localhost:8000/join/ (partner link)",
     ):
         assert text in out
+    assert "later release" not in out
     assert "100%" in err  # the progress bar, on stderr
 
     site = Site.objects.get(pk=settings.SITE_ID)
     assert (site.domain, site.name) == ("localhost:8000", settings.OSCAR_SHOP_NAME)
+
+
+@pytest.mark.django_db
+def test_links_use_the_address_the_site_points_at(settings):
+    """``dev.sh sandbox`` sets the Site to the port it serves on; the demo keeps it."""
+    Site.objects.filter(pk=settings.SITE_ID).update(domain="localhost:8010")
+    Site.objects.clear_cache()
+
+    out, _err = run("--size", "5", "--no-progress")
+
+    assert Site.objects.get(pk=settings.SITE_ID).domain == "localhost:8010"
+    assert "http://localhost:8010/dashboard/" in out
+    assert "http://anna.localhost:8010/join/" in out
+    assert ":8000" not in out
 
 
 @pytest.mark.django_db

@@ -4,6 +4,8 @@ import argparse
 import sys
 import time
 
+from django.apps import apps
+from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -12,10 +14,6 @@ from oscar_mlm.demo import build as demo
 from oscar_mlm.demo.orders import DemoDataError
 from oscar_mlm.demo.people import ADMIN, DEMO_PEOPLE
 from oscar_mlm.demo.plan import DEFAULT_SEED
-
-SHOP_URL = "http://localhost:8000/"
-DASHBOARD_URL = "http://localhost:8000/dashboard/"
-NETWORK_DASHBOARD_URL = "http://localhost:8000/dashboard/mlm/members/"
 
 
 def _argument(validate):
@@ -35,7 +33,8 @@ class Command(BaseCommand):
         "--size members over several levels (most of them customers). Idempotent: if the "
         "demo network exists (anna@example.com), only print its logins. Sizes above "
         f"{demo.BULK_THRESHOLD} are written in bulk. With --orders, also orders of the last "
-        "months, bought by the generated people. Also points the Site at localhost:8000."
+        "months, bought by the generated people. A Site still at Django's example.com is "
+        "pointed at localhost:8000; the links printed at the end are built from the Site."
     )
 
     def add_arguments(self, parser):
@@ -167,9 +166,14 @@ class Command(BaseCommand):
         for person in people:
             secret = "<the password you gave>" if password else person.password
             out(f"  {person.email:<{width}}  password: {secret:<6}  {person.note}")
+        domain = Site.objects.get_current().domain
+        shop = f"http://{domain}/"
         out("")
-        out(f"Shop:       {SHOP_URL}")
-        out(f"Dashboard:  {DASHBOARD_URL}  (log in as admin@example.com)")
-        out(f"Network:    {NETWORK_DASHBOARD_URL}")
-        out("Partner storefronts: http://anna.localhost:8000/ (customer link), ")
-        out("                     http://anna.localhost:8000/join/ (partner link)")
+        out(f"Shop:       {shop}")
+        out(f"Dashboard:  {shop}dashboard/  (log in as admin@example.com)")
+        out(f"Network:    {shop}dashboard/mlm/members/")
+        if any(config.label == "mlm_storefront" for config in apps.get_app_configs()):
+            # A storefront is <handle>.<the company's host>: the Site's host without "www.".
+            storefront = f"http://anna.{domain.removeprefix('www.')}/"
+            out(f"Storefront: {storefront} (customer link), {storefront}join/ (partner link)")
+            out("            (ben and carla have theirs at their handles, too)")
