@@ -218,6 +218,14 @@ def test_unknown_storefront_renders_oscars_404_page(client, company):
     assert "oscar/404.html" in template_names(response)
 
 
+def test_unknown_storefront_renders_oscars_404_page_under_debug_too(client, company, settings):
+    settings.DEBUG = True
+    response = get(client, "ghost.localhost:8000")
+    assert response.status_code == 404
+    assert "oscar/404.html" in template_names(response)
+    assert b"DEBUG = True" not in response.content
+
+
 @pytest.mark.parametrize("handle", ["ghost", "gone", "hidden", "expired"])
 def test_unknown_storefront_can_redirect_to_the_company_site(client, unusable, settings, handle):
     settings.OSCAR_MLM_UNKNOWN_STOREFRONT = "redirect"

@@ -2,11 +2,12 @@
 
 The storefront pattern captures ``handle``; the callback does one indexed
 lookup and sets ``request.storefront``. The company host sets it to ``None``.
-Anything else answers like an unknown storefront: a 404 page, or a redirect to
-the company site (``OSCAR_MLM_UNKNOWN_STOREFRONT``). Never a server error.
+Anything else answers like an unknown storefront: the shop's 404 page, or a
+redirect to the company site (``OSCAR_MLM_UNKNOWN_STOREFRONT``). Never a server error.
 """
 
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.urls import get_resolver, get_urlconf
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -24,7 +25,11 @@ def unknown_storefront(request):
     if get_setting("OSCAR_MLM_UNKNOWN_STOREFRONT") == "redirect":
         return HttpResponseRedirect(company_url(request, request.get_full_path()))
     request.storefront = None
-    raise Http404("Unknown storefront")
+    # The shop's own 404 page (its handler404), also under DEBUG: a mistyped shop name is
+    # a visitor's slip, not a developer's error, so Django's technical page (which tells
+    # visitors that DEBUG is on) would be the wrong answer on a shared test system too.
+    handler = get_resolver(get_urlconf()).resolve_error_handler(404)
+    return handler(request, Http404("Unknown storefront"))
 
 
 def company_host(request):
