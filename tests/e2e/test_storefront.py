@@ -197,3 +197,33 @@ def test_attribution_cookie_proposes_the_storefront_on_the_company_site(
     assert member.kind == Member.CUSTOMER
     assert member.attribution == "cookie"
     assert member.attributed_storefront_id == anna.pk
+
+
+def test_banner_on_a_phone(browser, anna, catalogue, storefront):
+    """At 375 px the banner's text gets the full width and the button sits below it."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(storefront("anna", "/join/"))
+        text = page.locator("#storefront-greeting").bounding_box()
+        button = page.locator("#storefront-opportunity").bounding_box()
+        banner = page.locator("#storefront-banner > div").bounding_box()
+        # The text is not squeezed into a column beside the button...
+        assert text["width"] > banner["width"] * 0.6
+        # ...the button is below it, one line high, as wide as the banner's inside.
+        assert button["y"] >= text["y"] + text["height"]
+        assert button["height"] < 50
+        assert button["width"] > banner["width"] * 0.8
+        # Nothing sticks out sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "storefront-phone.png")
+
+        # From the small breakpoint up: one row, the button beside the text.
+        page.set_viewport_size({"width": 1024, "height": 800})
+        text = page.locator("#storefront-greeting").bounding_box()
+        button = page.locator("#storefront-opportunity").bounding_box()
+        assert button["x"] > text["x"] + text["width"]
+        assert button["height"] < 50
+    finally:
+        context.close()
