@@ -165,7 +165,16 @@ HAYSTACK_CONNECTIONS = {
     "default": {
         "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
         "PATH": os.environ.get("SANDBOX_WHOOSH_PATH", str(BASE_DIR / "whoosh_index")),
+        # sandbox/search_indexes.py replaces it, with facets that read well on Whoosh.
+        "EXCLUDED_INDEXES": ["oscar.apps.search.search_indexes.ProductIndex"],
     }
+}
+# Facets of the catalogue pages: the product type, from the sandbox's index. Oscar's rating
+# facet is left out: Whoosh lists every product without reviews as "None", and it cannot
+# count query facets such as Oscar's price ranges. Solr or Elasticsearch can do both.
+OSCAR_SEARCH_FACETS = {
+    "fields": {"product_type": {"name": _("Type"), "field": "product_type"}},
+    "queries": {},
 }
 
 LANGUAGE_CODE = "en"

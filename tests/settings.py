@@ -25,6 +25,8 @@ else:
     }
 
 DEBUG = False
+# Pictures of the demo catalogue go to a scratch directory, not into sandbox/media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="mlm-media-")
 # A fresh search index per test run.
 HAYSTACK_CONNECTIONS["default"]["PATH"] = tempfile.mkdtemp(prefix="mlm-whoosh-")  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from oscar.core.loading import get_class, get_model
+from PIL import Image
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -33,6 +34,7 @@ def counts():
             get_model("catalogue", "Category"),
             get_model("catalogue", "ProductCategory"),
             get_model("partner", "Partner"),
+            get_model("catalogue", "ProductImage"),
         )
     }
 
@@ -57,6 +59,19 @@ def test_products_have_prices_stock_and_categories():
         assert isinstance(record.price, Decimal) and record.price > 0
         assert record.num_in_stock > 0
         assert product.get_product_class().track_stock
+
+
+def test_every_product_has_a_picture_drawn_at_set_up():
+    run()
+    run()  # no second picture
+
+    for product in Product.objects.all():
+        image = product.images.get()
+        picture = Image.open(image.original)
+        assert picture.format == "PNG" and picture.size == (600, 600)
+        # Not a blank canvas: the package and its label are drawn.
+        assert len(picture.convert("RGB").getcolors(maxcolors=100_000)) > 50
+        assert image.caption == product.title
 
 
 def test_running_twice_creates_nothing_and_keeps_sold_stock():
@@ -106,3 +121,32 @@ def test_catalogue_page_lists_the_products(client):
     page = response.content.decode()
     assert "Aloe Vera Day Cream" in page
     assert "Your First 90 Days as a Partner" in page or "page=2" in page
+
+
+def test_catalogue_facets_name_the_product_types(client):
+    from haystack import connections
+
+    connections["default"].get_backend().clear()
+    run()
+
+    response = client.get("/catalogue/")
+
+    facets = {
+        item["name"]: item["count"]
+        for item in response.context["facet_data"]["product_type"]["results"]
+    }
+    assert facets == {"Skin care": 5, "Nutrition": 5, "Books": 2}
+    assert set(response.context["facet_data"]) == {"product_type"}  # no "Rating: None"
+    page = response.content.decode()
+    assert ">nutrit<" not in page and "None" not in page
+
+    narrowed = client.get("/catalogue/", {"selected_facets": "product_type:Skin care"})
+
+    titles = {result.object.title for result in narrowed.context["page_obj"].object_list}
+    assert titles == {
+        "Aloe Vera Day Cream",
+        "Hyaluronic Night Serum",
+        "Rose Facial Toner",
+        "Shea Body Lotion",
+        "Sea Salt Body Scrub",
+    }

@@ -1,9 +1,10 @@
 """``manage.py sandbox_demo_catalogue``: a small catalogue so the sandbox shop can sell.
 
 Idempotent: what exists already (looked up by name, UPC, country code) is left
-as it is, so stock sold in the sandbox is not reset by a second run. At the end
-the products are (re)indexed for the search backend, which Oscar's catalogue
-pages read.
+as it is, so stock sold in the sandbox is not reset by a second run. A product
+without a picture gets one, drawn by :mod:`sandbox.demo_images`. At the end the
+search index is built anew (the sandbox's index, sandbox/search_indexes.py),
+which Oscar's catalogue pages read.
 
 Checkout needs a shipping method and a shipping country. Oscar's default
 shipping repository offers free shipping, which is enough here; the countries
@@ -15,16 +16,20 @@ import io
 import warnings
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
+from sandbox.demo_images import product_picture
+
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 ProductClass = get_model("catalogue", "ProductClass")
 Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Country = get_model("address", "Country")
 
@@ -153,7 +158,8 @@ PRODUCTS = (
 class Command(BaseCommand):
     help = (
         "Create the sandbox's demo catalogue (idempotent): a fulfilment partner, product "
-        "classes, categories, products with EUR prices and stock, and shipping countries."
+        "classes, categories, products with pictures, EUR prices and stock, and shipping "
+        "countries."
     )
 
     def handle(self, *args, **options):
@@ -191,9 +197,18 @@ class Command(BaseCommand):
                         "num_in_stock": stock,
                     },
                 )
+                if not product.images.exists():
+                    picture = product_picture(title, class_name)
+                    ProductImage.objects.create(
+                        product=product,
+                        original=ContentFile(picture, name=f"{upc.lower()}.png"),
+                        caption=title,
+                        display_order=0,
+                    )
             # The realtime index update ran before each product had its stock
-            # record (price, availability); index the finished products again.
-            call_command("update_index", "catalogue", verbosity=0)
+            # record (price, availability); index the finished products again, in
+            # a fresh index (an index of an older sandbox may lack today's fields).
+            call_command("rebuild_index", interactive=False, verbosity=0)
         if options["verbosity"] >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
