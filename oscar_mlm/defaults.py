@@ -130,6 +130,13 @@ OSCAR_MLM_VOUCHER_FAILED_WINDOW_SECONDS = 900
 
 # -- Credit (loyalty credit account, F4) ------------------------------------------------------
 
+# The shop's currencies besides OSCAR_DEFAULT_CURRENCY (which always is one), as ISO codes,
+# e.g. ("CHF",). Staff adjust credit only in these.
+OSCAR_MLM_CURRENCIES = ()
+
+# Longest reason of a staff credit adjustment, in characters.
+OSCAR_MLM_CREDIT_REASON_MAX_LENGTH = 500
+
 # Apply the customer's available credit at checkout automatically (they can
 # still keep it for later on the preview page). False: only when they ask.
 OSCAR_MLM_CREDIT_AUTO_APPLY = True

@@ -9,12 +9,14 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_credit import services
+from oscar_mlm.apps.mlm_credit.exceptions import ReasonTooLong, UnknownCurrency
 from oscar_mlm.test.factories import UserFactory
 
 from .conftest import place_order, product_with_credit
 
 pytestmark = pytest.mark.django_db
 
+CreditAccount = get_model("mlm_credit", "CreditAccount")
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 CreditRule = get_model("mlm_credit", "CreditRule")
 
@@ -133,7 +135,30 @@ def test_staff_adjustment_books_with_reason(staff_client, customer):
         ),
         ({"direction": "credit", "amount": "5", "currency": "EUR", "reason": " "}, "reason"),
         ({"direction": "debit", "amount": "5", "currency": "EUR", "reason": "x"}, "available"),
-        ({"direction": "credit", "amount": "5", "currency": "1x", "reason": "x"}, "not a currency"),
+        (
+            {"direction": "credit", "amount": "5", "currency": "1x", "reason": "x"},
+            "does not keep credit in 1x; its currencies: EUR.",
+        ),
+        (
+            {"direction": "credit", "amount": "5", "currency": "XYZ", "reason": "x"},
+            "does not keep credit in XYZ; its currencies: EUR.",
+        ),
+        (
+            {"direction": "credit", "amount": "5", "currency": "usd", "reason": "x"},
+            "does not keep credit in usd; its currencies: EUR.",
+        ),
+        (
+            {"direction": "credit", "amount": "5", "currency": "", "reason": "x"},
+            "This field is required.",
+        ),
+        (
+            {"direction": "credit", "amount": "5", "currency": "EUR", "reason": "x" * 501},
+            "Please keep the reason to 500 characters (it has 501).",
+        ),
+        (
+            {"direction": "credit", "amount": "5", "currency": "EUR", "reason": "a\x00b"},
+            "Null characters are not allowed.",
+        ),
     ],
 )
 def test_bad_staff_adjustments_show_a_message_and_book_nothing(
@@ -144,6 +169,58 @@ def test_bad_staff_adjustments_show_a_message_and_book_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not CreditEntry.objects.exists()
+    # Nor was an account opened: a refused currency never shows up as a tab.
+    assert not CreditAccount.objects.exists()
+
+
+def test_staff_choose_the_currency_from_the_shops_currencies(staff_client, customer, settings):
+    settings.OSCAR_MLM_CURRENCIES = ("chf", "EUR")
+    url = reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": customer.pk})
+
+    page = staff_client.get(url)
+
+    field = page.context["form"]["currency"]
+    assert [value for value, _label in field.field.choices] == ["EUR", "CHF"]
+    assert field.value() == "EUR"
+    response = staff_client.post(
+        url, {"direction": "credit", "amount": "5", "currency": "CHF", "reason": "Goodwill"}
+    )
+    assert response.status_code == 302
+    assert CreditAccount.objects.get().currency == "CHF"
+    refused = staff_client.post(
+        url, {"direction": "credit", "amount": "5", "currency": "USD", "reason": "Goodwill"}
+    )
+    assert "does not keep credit in USD; its currencies: EUR, CHF." in refused.content.decode()
+    assert CreditAccount.objects.count() == 1
+
+
+def test_the_service_refuses_a_currency_the_shop_does_not_keep(customer, settings):
+    settings.OSCAR_MLM_CURRENCIES = ("CHF",)
+    account = services.open_account(customer, "XYZ")  # an account from before the check
+
+    with pytest.raises(UnknownCurrency) as info:
+        services.adjust(account=account, amount="5", currency="XYZ", reason="x", created_by=None)
+
+    assert str(info.value.message) == (
+        "The shop does not keep credit in XYZ; its currencies: EUR, CHF."
+    )
+    assert not CreditEntry.objects.exists()
+
+
+def test_the_reason_has_a_length_limit_in_the_service_too(customer, settings):
+    settings.OSCAR_MLM_CREDIT_REASON_MAX_LENGTH = 10
+    account = services.open_account(customer, "EUR")
+
+    with pytest.raises(ReasonTooLong) as info:
+        services.adjust(
+            account=account, amount="5", currency="EUR", reason="x" * 11, created_by=None
+        )
+
+    assert "10 characters (it has 11)" in str(info.value.message)
+    entry = services.adjust(
+        account=account, amount="5", currency="EUR", reason=" " + "x" * 10 + " ", created_by=None
+    )
+    assert entry.reason == "x" * 10
 
 
 def test_staff_pages_are_for_staff_only(client, customer):

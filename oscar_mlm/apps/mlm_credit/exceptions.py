@@ -23,12 +23,20 @@ class CurrencyMismatch(CreditError):
     default_message = _("The currency does not match the currency of the credit account.")
 
 
+class UnknownCurrency(CurrencyMismatch):
+    default_message = _("The shop does not keep credit in this currency.")
+
+
 class InvalidAmount(CreditError):
     default_message = _("Please enter a valid amount of money, e.g. 12.50.")
 
 
 class ReasonRequired(CreditError):
     default_message = _("Please give a reason for this booking.")
+
+
+class ReasonTooLong(CreditError):
+    default_message = _("The reason is too long.")
 
 
 class NoAccount(CreditError):

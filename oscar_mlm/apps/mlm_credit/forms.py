@@ -1,7 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
+
+from oscar_mlm.conf import get_setting
+from oscar_mlm.money import shop_currencies
 
 from . import services
 from .exceptions import CreditError
@@ -10,21 +12,33 @@ CreditRule = get_model("mlm_credit", "CreditRule")
 
 
 class AdjustForm(forms.Form):
-    """Staff adjustment. The amount is text: the service parses it (one set of rules)."""
+    """Staff adjustment. Amount and reason are checked by the service (one set of rules);
+    the currency is one of the shop's (``oscar_mlm.money.shop_currencies``)."""
 
     direction = forms.ChoiceField(
         label=_("Booking"),
         choices=[(services.CREDIT, _("Add credit")), (services.DEBIT, _("Deduct credit"))],
     )
     amount = forms.CharField(label=_("Amount"), max_length=20)
-    currency = forms.CharField(label=_("Currency"), max_length=12)
+    currency = forms.ChoiceField(label=_("Currency"))
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("The customer sees it in their ledger."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["currency"].initial = settings.OSCAR_DEFAULT_CURRENCY
+        currencies = shop_currencies()
+        field = self.fields["currency"]
+        field.choices = [(code, code) for code in currencies]
+        field.initial = currencies[0]
+        field.error_messages["invalid_choice"] = _(
+            "The shop does not keep credit in %(value)s; its currencies: {allowed}."
+        ).format(allowed=", ".join(currencies))
+        limit = get_setting("OSCAR_MLM_CREDIT_REASON_MAX_LENGTH")
+        self.fields["reason"].widget.attrs["maxlength"] = str(limit)
 
     def clean_amount(self):
         try:
@@ -33,14 +47,8 @@ class AdjustForm(forms.Form):
             raise forms.ValidationError(exc.message) from exc
 
     def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Please give a reason for this booking."))
-        return reason
-
-    def clean_currency(self):
         try:
-            return services.normalise_currency(self.cleaned_data["currency"])
+            return services.clean_reason(self.cleaned_data["reason"])
         except CreditError as exc:
             raise forms.ValidationError(exc.message) from exc
 

@@ -5,13 +5,15 @@ Views only parse input, call :mod:`.services` and show its messages.
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 from oscar_mlm.conf import get_setting
 from oscar_mlm.exports import csv_response
@@ -23,6 +25,7 @@ from .forms import AdjustForm, ExpiryForm, OrphanForm, RuleForm
 CreditAccount = get_model("mlm_credit", "CreditAccount")
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 CreditRule = get_model("mlm_credit", "CreditRule")
+Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 
@@ -33,7 +36,13 @@ def keyset_page(entries, before, per_page):
     The index (account, -id) makes every page a short index range scan,
     however deep in the ledger: no OFFSET, no COUNT.
     """
-    qs = entries.order_by("-id").select_related("order")
+    # A spend is booked before its order exists and keeps only the number: link it
+    # (like earned credit) once an order with that number is there.
+    qs = (
+        entries.order_by("-id")
+        .select_related("order", "created_by")
+        .annotate(order_exists=Exists(Order.objects.filter(number=OuterRef("order_number"))))
+    )
     if before:
         qs = qs.filter(id__lt=before)
     rows = list(qs[: per_page + 1])
@@ -83,6 +92,7 @@ class LedgerView(LedgerMixin, generic.TemplateView):
         ctx.update(self.ledger_context(self.get_account()))
         ctx["other_accounts"] = CreditAccount.objects.filter(user=self.request.user)
         ctx["active_tab"] = "credit"
+        ctx["page_title"] = _("My credit")
         return ctx
 
 
@@ -95,15 +105,16 @@ def csv_header():
         _("Amount"),
         _("Pending amount"),
         _("Balance"),
-        _("Pending"),
+        _("Pending balance"),
         _("Currency"),
     ]
 
 
 def csv_rows(account):
+    """The account's bookings, oldest first, with the shop's local time to the second."""
     for entry in account.entries.order_by("id").iterator(chunk_size=2000):
         yield [
-            entry.created.isoformat(),
+            timezone.localtime(entry.created).strftime("%Y-%m-%d %H:%M:%S"),
             entry.get_kind_display(),
             entry.order_number,
             entry.reason,
@@ -181,9 +192,8 @@ class StaffAdjustView(generic.FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            account = services.open_account(self.customer, data["currency"])
-            entry = services.adjust(
-                account=account,
+            entry = services.adjust_user(
+                user=self.customer,
                 amount=data["amount"],
                 currency=data["currency"],
                 reason=data["reason"],
@@ -195,10 +205,10 @@ class StaffAdjustView(generic.FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Booked. The balance is now %(balance)s %(currency)s.")
-            % {"balance": entry.balance_after, "currency": account.currency},
+            _("Booked. The balance is now %(balance)s.")
+            % {"balance": currency(entry.balance_after, entry.account.currency)},
         )
-        return redirect("mlm_credit:mlm-credit-account-detail", pk=account.pk)
+        return redirect("mlm_credit:mlm-credit-account-detail", pk=entry.account_id)
 
 
 class StaffRuleListView(generic.TemplateView):

@@ -70,4 +70,7 @@ class InvalidStatus(NetworkError):
 
 
 class CompanyMissing(NetworkError):
-    default_message = _("The network has no company root yet. Run 'manage.py mlm_init'.")
+    default_message = _(
+        "The network is not set up yet: it has no company root. An administrator creates it "
+        "with the command mlm_init."
+    )

@@ -27,8 +27,15 @@ Rounding: amounts are quantized to the cent once, half up
 (:func:`oscar_mlm.money.quantize`).
 """
 
-from .adjustments import CREDIT, DEBIT, adjust
-from .amounts import MAX_AMOUNT, check_currency, normalise_currency, parse_amount
+from .adjustments import CREDIT, DEBIT, adjust, adjust_user
+from .amounts import (
+    MAX_AMOUNT,
+    check_currency,
+    clean_reason,
+    normalise_currency,
+    parse_amount,
+    shop_currency,
+)
 from .checkout import credit_to_apply, hold_spend, spend_for_order
 from .earning import (
     earn_for_order,
@@ -63,10 +70,12 @@ __all__ = [
     "RefundResult",
     "accounts_to_expire",
     "adjust",
+    "adjust_user",
     "available_credit",
     "cancel_order",
     "check_books",
     "check_currency",
+    "clean_reason",
     "credit_to_apply",
     "earn_for_order",
     "expire_account",
@@ -85,6 +94,7 @@ __all__ = [
     "release_for_order",
     "return_orphan",
     "return_orphan_spends",
+    "shop_currency",
     "reverse_entry",
     "rule_for",
     "rules_for",

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from ..exceptions import InvalidAmount, ReasonRequired
+from ..exceptions import InvalidAmount
 from . import ledger
-from .amounts import check_currency, parse_amount
+from .amounts import check_currency, clean_reason, parse_amount, shop_currency
 
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 
@@ -16,11 +16,14 @@ CREDIT, DEBIT = "credit", "debit"
 
 @transaction.atomic
 def adjust(*, account, amount, currency, reason, created_by, direction=CREDIT, key=None):
-    """A staff booking with a mandatory reason: add (``credit``) or deduct (``debit``)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
+    """A staff booking with a mandatory reason: add (``credit``) or deduct (``debit``).
+
+    Only in one of the shop's currencies (:func:`.amounts.shop_currency`); the reason is
+    checked by :func:`.amounts.clean_reason`.
+    """
+    reason = clean_reason(reason)
     amount = parse_amount(amount)
+    shop_currency(currency)
     check_currency(account, currency)
     if direction not in (CREDIT, DEBIT):
         raise InvalidAmount(_("Choose whether to add or deduct credit."))
@@ -36,3 +39,20 @@ def adjust(*, account, amount, currency, reason, created_by, direction=CREDIT, k
         created_by=created_by,
     )
     return entry
+
+
+@transaction.atomic
+def adjust_user(*, user, amount, currency, reason, created_by, direction=CREDIT):
+    """:func:`adjust` on ``user``'s account in ``currency``, opened on first use.
+
+    The dashboard's adjustment: a refused booking opens no account either.
+    """
+    account = ledger.open_account(user, shop_currency(currency))
+    return adjust(
+        account=account,
+        amount=amount,
+        currency=currency,
+        reason=reason,
+        created_by=created_by,
+        direction=direction,
+    )
