@@ -159,8 +159,8 @@ def test_list_shows_programmes_with_discount_limits_and_counts(staff_client, pro
     assert response.status_code == 200
     content = response.content.decode()
     assert "Spring 10%" in content and "Summer shipping" in content
-    assert "10.00% discount on All products" in content
-    assert "100.00% off of shipping cost" in content
+    assert "10% off" in content and "All products" not in content
+    assert "free shipping" in content
     rows = {p.name: p for p in response.context["programs"]}
     assert (rows["Spring 10%"].codes_issued, rows["Spring 10%"].codes_redeemed) == (2, 1)
     assert (rows["Summer shipping"].codes_issued, rows["Summer shipping"].max_active_codes) == (
@@ -220,6 +220,21 @@ def test_create_a_free_shipping_programme(staff_client, anna):
         basket, FixedPrice(D("4.90"), D("4.90")), basket.shipping_discounts[0]["offer"]
     )
     assert method.calculate(basket).incl_tax == D("0.00")
+
+
+def test_make_the_default_is_not_pre_ticked(staff_client, program):
+    form = staff_client.get(url("mlm-voucherprogram-create")).context["form"]
+    assert form["is_default"].value() is False
+    assert 'name="is_default"' in str(form["is_default"]) and "checked" not in str(
+        form["is_default"]
+    )
+
+
+def test_the_first_programme_becomes_the_default_by_itself(staff_client):
+    data = program_data(name="First")
+    del data["is_default"]
+    staff_client.post(url("mlm-voucherprogram-create"), data)
+    assert VoucherProgram.objects.get(name="First").is_default
 
 
 def test_new_programme_need_not_be_the_default(staff_client, program):
@@ -307,7 +322,7 @@ def test_update_page_links_to_the_oscar_offer(staff_client, program):
     assert response.status_code == 200
     content = response.content.decode()
     assert reverse("dashboard:offer-detail", kwargs={"pk": program.offer_id}) in content
-    assert "10.00% discount on All products" in content
+    assert "10% off" in content and "All products" not in content
     assert response.context["form"].initial["max_active_codes"] == 5
 
 

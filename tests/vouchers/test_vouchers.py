@@ -98,11 +98,17 @@ def test_programme_offer_uses_our_proxies_registered_the_oscar_way(program):
 
 
 def test_only_one_default_programme(program):
-    second = services.create_program(name="Summer", value=D("5.00"))
+    second = services.create_program(name="Summer", value=D("5.00"), is_default=True)
     program.refresh_from_db()
     assert (program.is_default, second.is_default) == (False, True)
     services.make_default(program)
     second.refresh_from_db()
+    program.refresh_from_db()
+    assert (program.is_default, second.is_default) == (True, False)
+
+
+def test_a_new_programme_leaves_the_default_alone_unless_asked(program):
+    second = services.create_program(name="Summer", value=D("5.00"))
     program.refresh_from_db()
     assert (program.is_default, second.is_default) == (True, False)
 

@@ -266,8 +266,11 @@ class ProgramCreateForm(ProgramLimitsForm):
     is_default = forms.BooleanField(
         label=_("Make this the default programme"),
         required=False,
-        initial=True,
-        help_text=_("Partners generate codes from the default programme."),
+        initial=False,
+        help_text=_(
+            "Partners generate their codes from the default programme: ticking this switches "
+            "all partners to this one. The first programme becomes the default by itself."
+        ),
     )
 
     field_order = ["name", "discount_type", "value"]

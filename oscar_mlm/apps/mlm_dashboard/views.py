@@ -500,7 +500,9 @@ class VoucherProgramCreateView(generic.FormView):
                 name=data["name"],
                 benefit_type=data["benefit_type"],
                 value=data["value"],
-                is_default=data["is_default"],
+                # Unticked means "leave the default alone"; without one the first programme
+                # becomes it (the service decides, under the same transaction).
+                is_default=data["is_default"] or None,
                 **form.limits(),
             )
         except IntegrityError:

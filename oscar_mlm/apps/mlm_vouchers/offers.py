@@ -8,8 +8,13 @@ They live in this app (``app_label = "mlm_vouchers"``), not in Oscar's
 ``offer`` app, so migrations stay ours.
 """
 
+from decimal import Decimal
+
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
@@ -18,6 +23,34 @@ Benefit = get_model("offer", "Benefit")
 def _voucher_of(offer):
     voucher = getattr(offer, "_voucher", None)
     return getattr(voucher, "mlm_distributor_voucher", None) if voucher else None
+
+
+def discount_text(benefit):
+    """What the buyer gets, in words: "10% off", "€5.00 off Skin care", "free shipping".
+
+    Oscar's own descriptions read "10.00% discount on All products": the two places
+    of the stored value and the name of the range our programmes create. Other
+    benefit types keep Oscar's wording.
+    """
+    value = benefit.value or Decimal("0")
+    whole = benefit.range is None or benefit.range.includes_all_products
+    numbers = {
+        "percent": floatformat(value, -2),
+        "amount": currency(value),
+        "range": "" if whole else benefit.range.name,
+    }
+    texts = {
+        Benefit.PERCENTAGE: (gettext("%(percent)s%% off"), gettext("%(percent)s%% off %(range)s")),
+        Benefit.FIXED: (gettext("%(amount)s off"), gettext("%(amount)s off %(range)s")),
+        Benefit.SHIPPING_ABSOLUTE: (gettext("%(amount)s off shipping"),) * 2,
+        Benefit.SHIPPING_FIXED_PRICE: (gettext("shipping for %(amount)s"),) * 2,
+        Benefit.SHIPPING_PERCENTAGE: (gettext("%(percent)s%% off shipping"),) * 2,
+    }
+    if benefit.type == Benefit.SHIPPING_PERCENTAGE and value >= 100:
+        return gettext("free shipping")
+    if benefit.type not in texts:
+        return None
+    return texts[benefit.type][0 if whole else 1] % numbers
 
 
 class NewCustomerCondition(Condition):
@@ -65,11 +98,11 @@ class NewCustomerBenefit(Benefit):
 
     @property
     def name(self):
-        return _("New-customer voucher: %(benefit)s") % {"benefit": self.inner().name}
+        return discount_text(self) or self.inner().name
 
     @property
     def description(self):
-        return self.inner().description
+        return discount_text(self) or self.inner().description
 
     def apply(self, basket, condition, offer, *args, **kwargs):
         return self.inner().apply(basket, condition, offer, *args, **kwargs)

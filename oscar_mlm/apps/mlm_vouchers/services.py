@@ -97,12 +97,15 @@ def create_program(
     validity_days=30,
     uses_per_code=1,
     min_basket=Decimal("0.00"),
-    is_default=True,
+    is_default=None,
 ):
     """A programme with its Oscar offer (type Voucher), condition and benefit.
 
     The discount is any of Oscar's benefit types; staff can tune the offer
     (dates, priority, exclusivity) in Oscar's offer dashboard afterwards.
+    ``is_default``: True makes it the programme partners generate codes from
+    (replacing the current default), False does not; None (the default) makes
+    it the default only if there is none yet.
     """
     with transaction.atomic():
         everything, _created = Range.objects.get_or_create(
@@ -123,6 +126,8 @@ def create_program(
             benefit=benefit,
             exclusive=True,
         )
+        if is_default is None:
+            is_default = not VoucherProgram.objects.filter(is_default=True).exists()
         if is_default:
             VoucherProgram.objects.filter(is_default=True).update(is_default=False)
         return VoucherProgram.objects.create(
