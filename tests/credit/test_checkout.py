@@ -109,8 +109,9 @@ def test_credit_pays_part_and_the_rest_is_paid_the_ordinary_way(client, shopper)
     assert account.pending == D("2.00")  # earned on this order, pending
     spend = CreditEntry.objects.get(kind="spent")
     assert spend.order_number == order.number and spend.amount == D("-4.00")
-    thanks = client.get(response["Location"])
-    assert b"Loyalty credit" in thanks.content
+    thanks = client.get(response["Location"]).content.decode()
+    assert "Paid with loyalty credit: €4.00" in " ".join(thanks.split())
+    assert source.reference not in thanks  # an internal key, never shown to the customer
     assert services.check_books() == []
 
 

@@ -49,7 +49,8 @@ def test_customer_pays_partly_with_credit(page, transactional_db, settings):
     page.locator("#place-order").click()
 
     expect(page).to_have_url(re.compile(r"/checkout/thank-you/"))
-    expect(page.locator("body")).to_contain_text("Loyalty credit")
+    expect(page.locator("#mlm-payment-info")).to_contain_text("Paid with loyalty credit: €4.00")
+    expect(page.locator("body")).not_to_contain_text(":spend")
     order = Order.objects.get(user=user)
     assert order.sources.get().amount_debited == D("4.00")
 

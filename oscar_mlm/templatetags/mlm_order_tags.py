@@ -1,0 +1,53 @@
+"""Order pages in the customer's language: status names and the credit paid.
+
+Oscar shows ``order.status`` as stored, so a German customer read "Pending". The
+status names below are the ones our settings' defaults and the sandbox's order
+pipeline use; they are in our catalogue, and any other name a shop uses is
+shown as it is unless a catalogue of the shop translates it.
+"""
+
+from django import template
+from django.utils.translation import pgettext, pgettext_lazy
+
+from oscar_mlm.conf import get_setting
+
+register = template.Library()
+
+# The context keeps them apart from the same words elsewhere ("Pending" credit).
+STATUS_CONTEXT = "order status"
+STATUS_NAMES = (
+    pgettext_lazy("order status", "Pending"),
+    pgettext_lazy("order status", "Being processed"),
+    pgettext_lazy("order status", "Complete"),
+    pgettext_lazy("order status", "Cancelled"),
+    pgettext_lazy("order status", "Refunded"),
+    pgettext_lazy("order status", "Shipped"),
+    pgettext_lazy("order status", "Returned"),
+)
+
+
+class TranslatedStatus:
+    """``obj`` as it is, except that ``status`` reads in the current language."""
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def __getattr__(self, name):
+        return getattr(self._obj, name)
+
+    @property
+    def status(self):
+        status = self._obj.status
+        return pgettext(STATUS_CONTEXT, status) if status else status
+
+
+@register.filter
+def translated_status(obj):
+    """For ``{% with order=order|translated_status %}{{ block.super }}{% endwith %}``."""
+    return TranslatedStatus(obj) if obj is not None else obj
+
+
+@register.filter
+def is_credit_source(source):
+    """Whether a payment source is the loyalty credit spent at checkout."""
+    return source.source_type.name == get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
