@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,3 +27,15 @@ def company(db):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language.
+
+    A request in German (cookie or Accept-Language) leaves German active in the test's
+    thread: Django's LocaleMiddleware activates the language and nothing deactivates it.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
