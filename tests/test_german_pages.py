@@ -177,7 +177,7 @@ def kwargs_for(name, converters, world):
         if isinstance(value, dict):
             # Member pages and the voucher report per partner take a member's pk.
             value = value.get(
-                name, world["anna"].pk if "member" in name or "partner" in name else None
+                name, world["anna"].pk if "member" in name or "distributor" in name else None
             )
         assert value is not None, f"tests/test_german_pages.py: give {name} a value for {kwarg}"
         values[kwarg] = value
