@@ -7,7 +7,9 @@ commands show as it is. Whenever a service raises one, nothing was changed.
 A refusal that happens while Oscar places an order raises a subclass of
 :class:`PlacementRefused`, which is also Oscar's ``UnableToPlaceOrder``: the
 checkout then shows the message to the customer and keeps the basket,
-instead of "A problem occurred..." and a traceback in the log.
+instead of "A problem occurred..." and a traceback in the log. It is also a
+``ValueError``, which django-oscar-api's checkout turns into a 406 answer
+carrying the message.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,7 @@ class MlmError(Exception):
         super().__init__(str(self.message))
 
 
-class PlacementRefused(MlmError, UnableToPlaceOrder):
+class PlacementRefused(MlmError, UnableToPlaceOrder, ValueError):
     """Raised inside Oscar's order placement; the customer sees ``message``."""
 
     default_message = _("The order could not be placed.")

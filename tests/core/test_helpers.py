@@ -64,3 +64,41 @@ def test_placement_refusal_is_oscars_unable_to_place_order():
     assert isinstance(error, MlmError)
     assert str(error) == "No."
     assert MlmError().message
+    # django-oscar-api's checkout answers a ValueError with 406 and its message.
+    assert isinstance(error, ValueError)
+
+
+@pytest.mark.parametrize(
+    "module, base",
+    [
+        ("oscar_mlm.apps.mlm_network.exceptions", "NetworkError"),
+        ("oscar_mlm.apps.mlm_storefront.exceptions", "StorefrontError"),
+        ("oscar_mlm.apps.mlm_vouchers.exceptions", "VoucherError"),
+        ("oscar_mlm.apps.mlm_credit.exceptions", "CreditError"),
+        ("oscar_mlm.apps.mlm_commissions.exceptions", "CommissionError"),
+    ],
+)
+def test_every_apps_errors_extend_the_one_base(module, base):
+    import importlib
+
+    errors = importlib.import_module(module)
+    assert issubclass(getattr(errors, base), MlmError)
+    domain = [
+        cls
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, Exception) and cls.__module__ == module
+    ]
+    assert len(domain) > 1
+    for cls in domain:
+        assert issubclass(cls, getattr(errors, base)), cls
+        # Each keeps its own translated message, and shows it as it is.
+        assert str(cls()) == str(cls.default_message)
+        assert cls().message == cls.default_message
+
+
+def test_a_voucher_refused_at_placement_is_a_placement_refusal_with_the_rules_message():
+    from oscar_mlm.apps.mlm_vouchers.exceptions import NotNewCustomer, RedemptionRefused
+
+    error = RedemptionRefused(NotNewCustomer.default_message)
+    assert isinstance(error, PlacementRefused)
+    assert str(error) == str(NotNewCustomer.default_message)

@@ -60,9 +60,12 @@ def fund(user, amount):
     return account
 
 
-def go_to_preview(client, product, quantity=1):
+def go_to_preview(client, product, quantity=1, voucher_code=None):
     response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
     assert response.status_code == 302
+    if voucher_code is not None:
+        response = client.post(reverse("basket:vouchers-add"), {"code": voucher_code})
+        assert response.status_code == 302
     response = client.post(
         reverse("checkout:shipping-address"),
         {

@@ -16,6 +16,7 @@ from oscar_mlm.apps.mlm_vouchers.exceptions import (
     NoProgram,
     NotNewCustomer,
     OwnCode,
+    RedemptionRefused,
     UnknownCode,
 )
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
@@ -259,7 +260,7 @@ def test_rule_broken_at_placement_aborts_order(code, newbie):
 
     basket = basket_with(newbie.user, code)
     place(basket_with(newbie.user), newbie.user)  # another order without code
-    with pytest.raises(ValueError, match="only for new customers"):
+    with pytest.raises(RedemptionRefused, match="only for new customers"):
         place(basket, newbie.user)
     assert not Redemption.objects.exists()
 

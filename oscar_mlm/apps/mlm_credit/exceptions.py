@@ -6,13 +6,11 @@ show it as it is. Whenever one is raised, nothing was booked.
 
 from django.utils.translation import gettext_lazy as _
 
+from oscar_mlm.exceptions import MlmError
 
-class CreditError(Exception):
+
+class CreditError(MlmError):
     default_message = _("The credit account could not be changed.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class InsufficientCredit(CreditError):

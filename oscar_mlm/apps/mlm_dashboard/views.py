@@ -2,7 +2,7 @@
 
 These views only parse input, call :mod:`oscar_mlm.apps.mlm_network.services`
 (or :mod:`oscar_mlm.apps.mlm_storefront.services`) and turn its
-``NetworkError`` into a form error or a message. They never change the network
+``MlmError`` into a form error or a message. They never change the network
 themselves, so the dashboard follows the same rules, locks and audit as every
 other path. The voucher pages do the same with
 :mod:`oscar_mlm.apps.mlm_vouchers.services`; their reports are read-only
@@ -27,7 +27,6 @@ from oscar_mlm.apps.mlm_network.exceptions import (
     InactiveSponsor,
     InvalidHandle,
     InvalidSponsor,
-    NetworkError,
     SameSponsor,
     SponsorNotFound,
     SponsorRequired,
@@ -38,6 +37,7 @@ from oscar_mlm.apps.mlm_storefront.links import customer_link, distributor_link
 from oscar_mlm.apps.mlm_vouchers import services as voucher_services
 from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_classes
+from oscar_mlm.exceptions import MlmError
 from oscar_mlm.exports import csv_response
 from oscar_mlm.money import quantize
 
@@ -275,7 +275,7 @@ class MemberCreateView(generic.FormView):
                 created_by=self.request.user,
                 source=SponsorChange.STAFF,
             )
-        except NetworkError as exc:
+        except MlmError as exc:
             add_network_error(form, exc)
             return self.form_invalid(form)
         messages.success(
@@ -290,13 +290,13 @@ class MemberActionView(MemberMixin, generic.FormView):
     """A form on one member whose valid input goes to a service call.
 
     ``perform(form)`` calls the service and returns the success message; a
-    ``NetworkError`` becomes a form error and nothing changes.
+    an ``MlmError`` becomes a form error and nothing changes.
     """
 
     def form_valid(self, form):
         try:
             message = self.perform(form)
-        except NetworkError as exc:
+        except MlmError as exc:
             add_network_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, message)
@@ -368,7 +368,7 @@ class MemberStatusView(MemberActionView):
     def reactivate(self):
         try:
             services.reactivate(member=self.member, changed_by=self.request.user)
-        except NetworkError as exc:
+        except MlmError as exc:
             messages.error(self.request, exc.message)
         else:
             messages.success(
@@ -509,7 +509,7 @@ class VoucherProgramCreateView(generic.FormView):
             # Two staff users chose the same name at the same moment.
             form.add_error("name", _("A programme or offer with this name already exists."))
             return self.form_invalid(form)
-        except NetworkError as exc:
+        except MlmError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(
@@ -549,7 +549,7 @@ class VoucherProgramUpdateView(generic.FormView):
     def form_valid(self, form):
         try:
             voucher_services.update_program(program=self.program, **form.limits())
-        except NetworkError as exc:
+        except MlmError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(
@@ -563,7 +563,7 @@ class VoucherProgramUpdateView(generic.FormView):
         program = self.program
         try:
             voucher_services.make_default(program)
-        except NetworkError as exc:
+        except MlmError as exc:
             messages.error(self.request, exc.message)
             return redirect(program_list_url())
         if program.is_active:

@@ -6,13 +6,11 @@ commands show it as it is.
 
 from django.utils.translation import gettext_lazy as _
 
+from oscar_mlm.exceptions import MlmError
 
-class NetworkError(Exception):
+
+class NetworkError(MlmError):
     default_message = _("The network could not be changed.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class SponsorRequired(NetworkError):

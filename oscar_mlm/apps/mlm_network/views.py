@@ -11,6 +11,7 @@ from oscar.core.loading import get_class, get_model
 
 from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_class as get_mlm_class
+from oscar_mlm.exceptions import MlmError
 
 from . import services, tree
 from .exceptions import NetworkError
@@ -42,10 +43,10 @@ class SignupMixin:
         return TemplateResponse(self.request, self.closed_template_name, {}, status=status)
 
     def register_or_error(self, form):
-        """Oscar's register_user, turning a network refusal into a form error."""
+        """Oscar's register_user, turning a refusal into a form error."""
         try:
             return self.register_user(form)
-        except NetworkError as exc:
+        except MlmError as exc:
             form.add_error("sponsor_id" if "sponsor_id" in form.fields else None, exc.message)
             return None
 

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from oscar_mlm.apps.mlm_network.exceptions import NetworkError
+from oscar_mlm.exceptions import MlmError
 
 
-class StorefrontError(NetworkError):
+class StorefrontError(MlmError):
     default_message = _("The storefront could not be changed.")
 
 

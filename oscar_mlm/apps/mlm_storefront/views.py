@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.core.loading import get_model
 
-from oscar_mlm.apps.mlm_network.exceptions import NetworkError
 from oscar_mlm.apps.mlm_network.mixins import CurrentMemberMixin
 from oscar_mlm.core.loading import get_class
+from oscar_mlm.exceptions import MlmError
 
 from . import services
 from .context import DISTRIBUTOR
@@ -71,7 +71,7 @@ class StorefrontEditView(CurrentMemberMixin, generic.UpdateView):
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             services.update_storefront(member=self.member, **values)
-        except NetworkError as exc:
+        except MlmError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(self.request, _("Your storefront was saved."))

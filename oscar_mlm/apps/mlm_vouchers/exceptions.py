@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
-from oscar_mlm.apps.mlm_network.exceptions import NetworkError
+from oscar_mlm.exceptions import MlmError, PlacementRefused
 
 
-class VoucherError(NetworkError):
+class VoucherError(MlmError):
     default_message = _("This voucher cannot be used.")
 
 
@@ -44,3 +44,13 @@ class NoProgram(VoucherError):
 
 class TooManyAttempts(VoucherError):
     default_message = _("Too many invalid voucher codes. Please try again later.")
+
+
+class RedemptionRefused(PlacementRefused, VoucherError):
+    """A rule broke between the basket and the order (another order, the last use taken).
+
+    Raised inside Oscar's order transaction with the broken rule's message: the
+    order is not placed, the customer sees why and keeps the basket.
+    """
+
+    default_message = VoucherError.default_message

@@ -16,9 +16,10 @@ from oscar.core.loading import get_model
 from oscar_mlm.apps.mlm_network import services as network
 from oscar_mlm.apps.mlm_network.exceptions import InvalidStatus
 from oscar_mlm.conf import get_setting
+from oscar_mlm.exceptions import MlmError
 
 from . import rules
-from .exceptions import CodeLimitReached, NoProgram, UnknownCode, VoucherError
+from .exceptions import CodeLimitReached, NoProgram, RedemptionRefused, UnknownCode, VoucherError
 from .offers import NewCustomerBenefit, NewCustomerCondition
 
 Member = get_model("mlm_network", "Member")
@@ -253,25 +254,27 @@ def redeem_at_placement(dv, order):
     Oscar has locked the voucher row. For a signed-in buyer the network lock
     is taken and the buyer's member and the issuer are locked and read once,
     with the issuer's upline (``network.prepare_move``); the rules are checked
-    on what was read and the buyer is assigned to the issuer. Raising
-    ``ValueError`` aborts the order (Oscar's checkout shows the message);
-    nothing is then assigned.
+    on what was read and the buyer is assigned to the issuer. A broken rule, or
+    a move the network refuses, raises :class:`~.exceptions.RedemptionRefused`
+    (a ``PlacementRefused``): the order is not placed, Oscar's checkout shows
+    the message and keeps the basket, and nothing is assigned.
     """
     dv = DistributorVoucher.objects.select_related("voucher", "issuer", "program").get(pk=dv.pk)
     user = order.user
     email = (user.email if user else order.guest_email) or ""
     _lock_buyer(email)
-    pending = network.prepare_move(user=user, new_sponsor=dv.issuer) if user else None
-    if pending is not None:
-        dv.issuer = pending.sponsor  # as locked and read now
     try:
+        pending = network.prepare_move(user=user, new_sponsor=dv.issuer) if user else None
+        if pending is not None:
+            dv.issuer = pending.sponsor  # as locked and read now
         rules.check_code(dv)
         if pending is not None:
             rules.check_not_own_code(dv, pending.member, pending.sponsor_upline)
         rules.check_new_customer(user=user, email=email, exclude_order=order)
-    except rules.VoucherError as exc:
-        raise ValueError(str(exc.message)) from exc
-    buyer, moved = _assign_buyer(dv, pending, order)
+        buyer, moved = _assign_buyer(dv, pending, order)
+    except MlmError as exc:
+        # A voucher rule, or the network refusing the move (the issuer left meanwhile).
+        raise RedemptionRefused(exc.message) from exc
     redemption = Redemption.objects.create(
         distributor_voucher=dv, order=order, buyer=buyer, email=email, moved=moved
     )

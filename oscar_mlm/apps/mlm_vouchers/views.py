@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.core.loading import get_class, get_model
 
-from oscar_mlm.apps.mlm_network.exceptions import NetworkError
 from oscar_mlm.apps.mlm_network.mixins import CurrentMemberMixin
 from oscar_mlm.conf import get_setting
+from oscar_mlm.exceptions import MlmError
 
 from . import rules, services, throttle
 from .exceptions import TooManyAttempts, UnknownCode
@@ -86,7 +86,7 @@ class VoucherListView(DistributorRequiredMixin, generic.TemplateView):
             rows.append({"dv": dv, "used": used, "uses_left": max(0, dv.uses_allowed - len(used))})
         try:
             program = services.default_program()
-        except NetworkError:
+        except MlmError:
             program = None
         ctx.update(
             {
@@ -113,6 +113,6 @@ class VoucherListView(DistributorRequiredMixin, generic.TemplateView):
             else:
                 dv = services.issue_voucher(member=self.member)
                 messages.success(request, _("Your new code: %(code)s") % {"code": dv.code})
-        except NetworkError as exc:
+        except MlmError as exc:
             messages.error(request, exc.message)
         return redirect("mlm_vouchers:mlm-voucher-list")
