@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
+from oscar_mlm.navigation import AccountTab
 
 
 class MlmCreditConfig(OscarConfig):
@@ -13,6 +14,10 @@ class MlmCreditConfig(OscarConfig):
     verbose_name = _("Loyalty credit")
     namespace = "mlm_credit"
     default_auto_field = "django.db.models.BigAutoField"
+    # Every logged-in user may hold credit, members or not.
+    account_navigation = [
+        AccountTab("credit", _("My credit"), "mlm_credit:mlm-credit-ledger", order=40),
+    ]
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
+from oscar_mlm.navigation import BUSINESS, AccountSection, AccountTab, distributors_only
 
 
 class MlmNetworkConfig(OscarConfig):
@@ -12,6 +13,12 @@ class MlmNetworkConfig(OscarConfig):
     verbose_name = _("Network")
     namespace = "mlm_network"
     default_auto_field = "django.db.models.BigAutoField"
+    # The account menu (oscar_mlm.navigation): "My network" for every logged-in user,
+    # and the "My business" section the feature apps' back-office pages go into.
+    account_navigation = [
+        AccountSection(BUSINESS, _("My business"), order=100, access_fn=distributors_only),
+        AccountTab("network", _("My network"), "mlm_network:mlm-network-overview", order=10),
+    ]
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
+from oscar_mlm.navigation import AccountTab, distributors_only
 
 
 class MlmStorefrontConfig(OscarConfig):
@@ -12,10 +13,24 @@ class MlmStorefrontConfig(OscarConfig):
     namespace = "mlm_storefront"
     verbose_name = _("Storefronts")
     default_auto_field = "django.db.models.BigAutoField"
+    account_navigation = [
+        AccountTab(
+            "storefront",
+            _("My storefront"),
+            "mlm_storefront:mlm-storefront-edit",
+            order=20,
+            access_fn=distributors_only,
+        ),
+    ]
+    # Sign-up on a storefront, then with the attribution cookie (mlm_network.signup).
+    signup_resolvers = [
+        "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
+        "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
+    ]
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
-        from . import receivers  # noqa: F401  (keeps the storefront lookup cache fresh)
+        from . import checks, receivers  # noqa: F401  (settings checks; lookup cache fresh)
 
         self.opportunity_view = get_class("mlm_storefront.views", "OpportunityView")
         self.edit_view = get_class("mlm_storefront.views", "StorefrontEditView")

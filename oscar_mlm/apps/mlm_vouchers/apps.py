@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
+from oscar_mlm.navigation import AccountTab, distributors_only
 
 
 class MlmVouchersConfig(OscarConfig):
@@ -12,6 +13,17 @@ class MlmVouchersConfig(OscarConfig):
     namespace = "mlm_vouchers"
     verbose_name = _("New-customer vouchers")
     default_auto_field = "django.db.models.BigAutoField"
+    account_navigation = [
+        AccountTab(
+            "vouchers",
+            _("My voucher codes"),
+            "mlm_vouchers:mlm-voucher-list",
+            order=30,
+            access_fn=distributors_only,
+        ),
+    ]
+    # A guest who ordered with a partner's code joins that partner on sign-up.
+    signup_email_resolvers = ["oscar_mlm.apps.mlm_vouchers.signup.guest_signup"]
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
