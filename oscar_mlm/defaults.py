@@ -10,14 +10,16 @@ used, never at import, so ``override_settings`` and per-shop settings work.
 OSCAR_MLM_COMPANY_SIGNUP = "none"
 
 # Dotted paths of callables ``(request) -> SignupContext | None`` asked in order
-# for the sponsor of a new sign-up; the first answer wins. The storefront app
-# plugs in here. Without an answer the company-site policy applies.
-OSCAR_MLM_SIGNUP_RESOLVERS = []
+# for the sponsor of a new sign-up; the first answer wins. None: the resolvers
+# the installed apps declare (the storefront app: storefront, then attribution
+# cookie); a list replaces them. Without an answer the company-site policy applies.
+OSCAR_MLM_SIGNUP_RESOLVERS = None
 
-# Dotted paths of callables ``(email) -> Member | None`` asked first when an
+# Dotted paths of callables ``(email) -> SignupContext | None`` asked first when an
 # account is created: a sponsor bound to the e-mail address earlier (a guest
-# order with a partner's voucher) wins over every other source.
-OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = []
+# order with a partner's voucher) wins over every other source. None: the
+# installed apps' own (the voucher app's); a list replaces them.
+OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = None
 
 # Storefront handles: DNS labels, lower case, this many characters at least.
 OSCAR_MLM_HANDLE_MIN_LENGTH = 3

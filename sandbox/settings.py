@@ -207,18 +207,8 @@ OSCAR_MLM_COMPANY_NAME = "MLM Sandbox GmbH"
 # The sandbox lets visitors sign up on the company site with a sponsor id
 # (the default, "none", sends them to a partner's storefront).
 OSCAR_MLM_COMPANY_SIGNUP = "sponsor_id"
-OSCAR_MLM_SIGNUP_RESOLVERS = [
-    "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
-    "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
-]
 OSCAR_MLM_STOREFRONT_DOMAINS = ["localhost", "shop.localhost"]
 OSCAR_MLM_ATTRIBUTION_COOKIE_DOMAIN = ".shop.localhost"
-# A guest who ordered with a partner's voucher joins that partner on sign-up.
-OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = [
-    "oscar_mlm.apps.mlm_vouchers.services.guest_signup_sponsor",
-    # A guest whose order belonged to a partner (storefront, cookie) joins that partner.
-    "oscar_mlm.apps.mlm_commissions.signup.guest_order_sponsor",
-]
 
 # Loyalty credit (docs/credit.rst): earned credit becomes spendable when staff
 # mark the order "Complete" (after the return period); cancelling or refunding

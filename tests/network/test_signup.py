@@ -191,3 +191,106 @@ def test_bad_policy_setting_is_reported(client, company, settings):
     settings.OSCAR_MLM_COMPANY_SIGNUP = "everyone"
     with pytest.raises(ImproperlyConfigured):
         client.get(REGISTER)
+
+
+# -- the one precedence (services.sign_up) ---------------------------------------------------
+
+
+def email_resolver(email):
+    return resolved.get("email")
+
+
+@pytest.fixture
+def resolvers(settings):
+    settings.OSCAR_MLM_SIGNUP_RESOLVERS = ["tests.network.test_signup.fake_resolver"]
+    settings.OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = ["tests.network.test_signup.email_resolver"]
+    yield resolved
+    resolved.clear()
+
+
+def new_user(email="new@example.com"):
+    return User.objects.create_user(email.split("@")[0], email, "pw")
+
+
+def test_sign_up_prefers_the_email_then_the_request_then_the_typed_sponsor(
+    company, anna, resolvers, sponsor_id_policy
+):
+    from oscar_mlm.apps.mlm_network import services
+
+    ben = DistributorFactory(parent=company, handle="ben")
+    carla = DistributorFactory(parent=company, handle="carla")
+    # Only the typed sponsor id: a customer of that sponsor.
+    member = services.sign_up(user=new_user("a@example.com"), sponsor=carla)
+    assert (member.parent, member.kind, member.attribution) == (carla, "customer", "sponsor_id")
+    # The request's answer (a partner link) beats the typed id, and decides the kind.
+    link = SignupContext(sponsor=ben, kind="distributor", attribution="storefront", storefront=ben)
+    member = services.sign_up(user=new_user("b@example.com"), signup=link, sponsor=carla)
+    assert (member.parent, member.kind, member.attribution) == (ben, "distributor", "storefront")
+    assert member.attributed_storefront == ben
+    # A sponsor bound to the e-mail beats both; the kind and handle still follow the request.
+    resolvers["email"] = SignupContext(
+        sponsor=anna, source="voucher", attribution="voucher", storefront=anna
+    )
+    member = services.sign_up(
+        user=new_user("c@example.com"), signup=link, sponsor=carla, handle="cee"
+    )
+    assert (member.parent, member.kind, member.handle) == (anna, "distributor", "cee")
+    assert (member.attribution, member.attributed_storefront) == ("voucher", anna)
+    assert SponsorChange.objects.get(member=member).source == "voucher"
+
+
+def test_sign_up_without_any_source_is_refused_and_a_typed_id_needs_the_policy(company, anna):
+    from oscar_mlm.apps.mlm_network import services
+    from oscar_mlm.apps.mlm_network.exceptions import SponsorRequired
+
+    with pytest.raises(SponsorRequired):
+        services.sign_up(user=new_user("a@example.com"))
+    # Policy "none" (the default): a sponsor id that reached the service anyway counts for nothing.
+    with pytest.raises(SponsorRequired):
+        services.sign_up(user=new_user("b@example.com"), sponsor=anna)
+    assert not Member.objects.filter(user__email__in=["a@example.com", "b@example.com"]).exists()
+
+
+def test_a_customer_link_ignores_a_handle(company, anna, resolvers):
+    from oscar_mlm.apps.mlm_network import services
+
+    member = services.sign_up(
+        user=new_user(), signup=SignupContext(sponsor=anna, attribution="storefront"), handle="x"
+    )
+    assert (member.kind, member.handle) == ("customer", None)
+
+
+def test_installed_apps_wire_their_own_resolvers(settings):
+    from oscar_mlm.apps.mlm_network.signup import (
+        EMAIL_RESOLVERS,
+        REQUEST_RESOLVERS,
+        resolver_paths,
+    )
+
+    assert not hasattr(settings, "OSCAR_MLM_SIGNUP_RESOLVERS")  # the default, None
+    assert resolver_paths(REQUEST_RESOLVERS) == [
+        "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
+        "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
+    ]
+    assert resolver_paths(EMAIL_RESOLVERS) == ["oscar_mlm.apps.mlm_vouchers.signup.guest_signup"]
+    settings.OSCAR_MLM_SIGNUP_RESOLVERS = []
+    assert resolver_paths(REQUEST_RESOLVERS) == []
+
+
+def test_a_list_that_leaves_out_an_installed_apps_resolver_is_reported(settings):
+    from oscar_mlm.apps.mlm_network.checks import check_signup_resolvers
+
+    assert check_signup_resolvers(None) == []
+    settings.OSCAR_MLM_SIGNUP_RESOLVERS = [
+        "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
+        "tests.network.test_signup.no_such_resolver",
+    ]
+    settings.OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = []
+    found = {(m.id, m.msg.split(" ")[0]) for m in check_signup_resolvers(None)}
+    assert found == {
+        ("oscar_mlm.E003", "OSCAR_MLM_SIGNUP_RESOLVERS"),
+        ("oscar_mlm.W001", "OSCAR_MLM_SIGNUP_RESOLVERS"),
+        ("oscar_mlm.W001", "OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS"),
+    }
+    messages = " ".join(m.msg for m in check_signup_resolvers(None))
+    assert "attribution_signup" in messages and "guest_signup" in messages

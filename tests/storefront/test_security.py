@@ -42,15 +42,6 @@ SIGNUP = {
 }
 
 
-@pytest.fixture(autouse=True)
-def storefront_settings(settings):
-    # The sandbox's resolvers (tests.settings inherits them; set them explicitly anyway).
-    settings.OSCAR_MLM_SIGNUP_RESOLVERS = [
-        "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
-        "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
-    ]
-
-
 def _distributor(parent, handle, name):
     return DistributorFactory(
         parent=parent, handle=handle, user__first_name=name, user__email=f"{handle}@example.com"

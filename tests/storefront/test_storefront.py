@@ -35,10 +35,9 @@ OPPORTUNITY_WORDS = ("business opportunity", "commission", "partner")
 
 @pytest.fixture(autouse=True)
 def storefront_settings(settings, tmp_path):
-    settings.OSCAR_MLM_SIGNUP_RESOLVERS = [
-        "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
-        "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
-    ]
+    # The sign-up resolvers are the storefront app's own: installed is wired
+    # (OSCAR_MLM_SIGNUP_RESOLVERS stays at its default, None).
+    assert not hasattr(settings, "OSCAR_MLM_SIGNUP_RESOLVERS")
     settings.MEDIA_ROOT = str(tmp_path)
 
 

@@ -19,12 +19,11 @@ SIGNUP = {"password1": "a-Long-pass-123", "password2": "a-Long-pass-123"}
 
 @pytest.fixture(autouse=True)
 def resolvers(settings):
-    settings.OSCAR_MLM_SIGNUP_RESOLVERS = [
-        "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
-        "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
-    ]
-    settings.OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = [
-        "oscar_mlm.apps.mlm_vouchers.services.guest_signup_sponsor",
+    # The installed apps wire their own resolvers: the voucher app's, then this one.
+    from oscar_mlm.apps.mlm_network.signup import EMAIL_RESOLVERS, resolver_paths
+
+    assert resolver_paths(EMAIL_RESOLVERS) == [
+        "oscar_mlm.apps.mlm_vouchers.signup.guest_signup",
         "oscar_mlm.apps.mlm_commissions.signup.guest_order_sponsor",
     ]
     settings.OSCAR_MLM_COMPANY_SIGNUP = "sponsor_id"

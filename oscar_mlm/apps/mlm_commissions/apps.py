@@ -12,6 +12,9 @@ class MlmCommissionsConfig(OscarConfig):
     namespace = "mlm_commissions"
     verbose_name = _("Volumes and commissions")
     default_auto_field = "django.db.models.BigAutoField"
+    # A guest whose order belonged to a distributor joins them on sign-up (mlm_network.signup);
+    # after the voucher app's resolver, which comes first in INSTALLED_APPS.
+    signup_email_resolvers = ["oscar_mlm.apps.mlm_commissions.signup.guest_order_sponsor"]
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):

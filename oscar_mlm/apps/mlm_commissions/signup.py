@@ -1,13 +1,10 @@
 """A guest who ordered and later signs up with the same e-mail address joins the
 distributor their guest order belonged to (seed 000: every address has a sponsor).
 
-Wire it in ``OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS``, after the voucher's resolver (a
-new-customer voucher binds its buyer to the issuer explicitly)::
-
-    OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS = [
-        "oscar_mlm.apps.mlm_vouchers.services.guest_signup_sponsor",
-        "oscar_mlm.apps.mlm_commissions.signup.guest_order_sponsor",
-    ]
+The app declares it in its config (``signup_email_resolvers``), so it is wired when the
+app is installed; it is asked after the voucher app's resolver (a new-customer voucher
+binds its buyer to the issuer explicitly), since the voucher app comes first in
+``INSTALLED_APPS``.
 
 The binding is the guest order's own volume record (``guest_email``, indexed):
 no second table of e-mail addresses.

@@ -1,4 +1,4 @@
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from oscar_mlm.conf import get_setting
 
@@ -28,3 +28,24 @@ def check_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_checkout(app_configs, **kwargs):
+    """Credit is spent in the checkout: ours, or a shop's fork of it."""
+    from oscar.core.loading import get_class
+
+    from oscar_mlm.apps.checkout.mixins import CreditPaymentMixin
+
+    view = get_class("checkout.views", "PaymentDetailsView")
+    if issubclass(view, CreditPaymentMixin):
+        return []
+    return [
+        Warning(
+            f"The checkout's PaymentDetailsView ({view.__module__}) does not spend loyalty "
+            "credit: customers earn credit but can never use it.",
+            hint="Install 'oscar_mlm.apps.checkout.apps.CheckoutConfig' instead of Oscar's "
+            "checkout app, or fork it (see 'Your payment provider' in the docs).",
+            id="oscar_mlm.W101",
+        )
+    ]

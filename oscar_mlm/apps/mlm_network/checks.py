@@ -43,3 +43,46 @@ def check_settings(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register()
+def check_signup_resolvers(app_configs, **kwargs):
+    """A resolver list set by hand must import, and should not leave out an installed app's.
+
+    Without the storefront app's resolvers a sign-up on a storefront would not
+    get the storefront's owner as sponsor, silently.
+    """
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    from .signup import EMAIL_RESOLVERS, REQUEST_RESOLVERS
+
+    errors = []
+    for setting, attribute in (REQUEST_RESOLVERS, EMAIL_RESOLVERS):
+        configured = get_setting(setting)
+        if configured is None:
+            continue
+        for path in configured:
+            try:
+                import_string(path)
+            except ImportError as exc:
+                errors.append(
+                    Error(
+                        f"{setting} names {path!r}, which cannot be imported: {exc}",
+                        id="oscar_mlm.E003",
+                    )
+                )
+        for config in apps.get_app_configs():
+            missing = [p for p in getattr(config, attribute, ()) if p not in configured]
+            if missing:
+                errors.append(
+                    checks.Warning(
+                        f"{setting} leaves out the sign-up resolver(s) {', '.join(missing)} "
+                        f"of the installed app {config.label!r}, so that app's sign-up "
+                        f"attribution does nothing.",
+                        hint=f"Remove {setting} from your settings (the default, None, takes "
+                        f"every installed app's resolvers) or add them to the list.",
+                        id="oscar_mlm.W002",
+                    )
+                )
+    return errors

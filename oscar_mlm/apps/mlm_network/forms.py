@@ -1,45 +1,15 @@
 from django import forms
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer.utils import normalise_email
 from oscar.core.loading import get_class, get_model
 
-from oscar_mlm.conf import get_setting
-
 from . import services
 from .exceptions import InactiveSponsor, InvalidSponsor, NetworkError, SponsorNotFound
-from .signup import SignupContext
 from .validators import normalise_handle
 
 EmailUserCreationForm = get_class("customer.forms", "EmailUserCreationForm")
 Member = get_model("mlm_network", "Member")
-
-
-def sponsor_by_email(email):
-    """A sponsor an earlier event bound to this e-mail address (e.g. a guest order
-    with a partner's voucher); it beats the storefront and the typed sponsor id.
-
-    A resolver answers a ``Member`` (bound by a voucher) or a ``SignupContext``
-    that also says how the sponsor was found.
-    """
-    for path in get_setting("OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS"):
-        sponsor = import_string(path)(email)
-        if sponsor is not None:
-            return sponsor
-    return None
-
-
-def email_placement(found):
-    """``(sponsor, placement changes)`` of what :func:`sponsor_by_email` found."""
-    if isinstance(found, SignupContext):
-        return found.sponsor, {
-            "source": found.source,
-            "attribution": found.attribution,
-            "attributed_storefront": found.storefront,
-            "attributed": found.attributed_at,
-        }
-    return found, {"source": "voucher", "attribution": "voucher", "attributed_storefront": found}
 
 
 class SponsorIdField(forms.CharField):
@@ -67,10 +37,11 @@ def clean_sponsor_id(value):
 class SignupForm(EmailUserCreationForm):
     """Oscar's registration form plus the sponsor.
 
-    The sponsor comes from ``signup`` (resolved server-side, e.g. from the
-    storefront) or, on the company site with policy ``sponsor_id``, from the
-    required ``sponsor_id`` field. User and member are saved in one transaction:
-    a failed sign-up leaves no user behind.
+    ``signup`` is what the request's resolvers answered (e.g. the storefront);
+    without an answer the company site's policy ``sponsor_id`` adds a required
+    ``sponsor_id`` field. Who becomes the sponsor is decided by the one
+    precedence of ``services.sign_up``. User and member are saved in one
+    transaction: a failed sign-up leaves no user behind.
     """
 
     def __init__(self, *args, signup=None, **kwargs):
@@ -102,32 +73,16 @@ class SignupForm(EmailUserCreationForm):
     def clean_sponsor_id(self):
         return clean_sponsor_id(self.cleaned_data["sponsor_id"])
 
-    def placement(self):
-        signup = self.signup
-        if signup is None:
-            return {"kind": Member.CUSTOMER, "attribution": "sponsor_id"}
-        return {
-            "kind": signup.kind,
-            "source": signup.source,
-            "handle": self.cleaned_data.get("handle") or None,
-            "attribution": signup.attribution,
-            "attributed_storefront": signup.storefront,
-            "attributed": signup.attributed_at,
-        }
-
-    def get_sponsor(self):
-        return self.signup.sponsor if self.signup else self.cleaned_data["sponsor_id"]
-
     def save(self, commit=True):
         with transaction.atomic():
             user = super().save(commit=commit)
             if commit:
-                sponsor, placement = self.get_sponsor(), self.placement()
-                earlier = sponsor_by_email(user.email)
-                if earlier is not None:
-                    sponsor, changes = email_placement(earlier)
-                    placement.update(changes)
-                services.register_member(user=user, sponsor=sponsor, **placement)
+                services.sign_up(
+                    user=user,
+                    signup=self.signup,
+                    sponsor=self.cleaned_data.get("sponsor_id"),
+                    handle=self.cleaned_data.get("handle") or None,
+                )
         return user
 
 

@@ -44,6 +44,7 @@ from .exceptions import (
     SelfSponsor,
     SponsorRequired,
 )
+from .signup import COMPANY_SIGNUP_SPONSOR_ID, company_policy, resolve_email
 from .validators import normalise_handle, validate_handle
 
 Member = get_model("mlm_network", "Member")
@@ -239,6 +240,41 @@ def register_member(
         _save_new_member(member)
         _audit(member, None, sponsor, source, changed_by, reason)
     return member
+
+
+def sign_up(*, user, signup=None, sponsor=None, handle=None):
+    """Enter a user who just registered: the one sponsor precedence of a sign-up.
+
+    First match wins:
+
+    1. a sponsor bound to the user's e-mail address earlier (the e-mail
+       resolvers, e.g. a guest order with a partner's voucher): it sets sponsor
+       and attribution, whatever site the person signs up on;
+    2. ``signup``, what the request's resolvers answered (the storefront of
+       the request, the attribution cookie): ``signup.resolve_signup(request)``;
+    3. ``sponsor``, the active sponsor typed on the company site, counted only
+       under ``OSCAR_MLM_COMPANY_SIGNUP = "sponsor_id"``.
+
+    Otherwise ``SponsorRequired``. The kind (customer or distributor) and the
+    handle follow the request (``signup``); a company-site sign-up makes a
+    customer. One transaction, like ``register_member``; a refusal leaves no member.
+    """
+    kind = signup.kind if signup is not None else Member.CUSTOMER
+    placement = {"kind": kind, "handle": handle if kind == Member.DISTRIBUTOR else None}
+    found = resolve_email(user.email) or signup
+    if found is not None:
+        placement.update(
+            source=found.source,
+            attribution=found.attribution,
+            attributed_storefront=found.storefront,
+            attributed=found.attributed_at,
+        )
+        sponsor = found.sponsor
+    elif company_policy() == COMPANY_SIGNUP_SPONSOR_ID and sponsor is not None:
+        placement.update(source=SponsorChange.SIGNUP, attribution="sponsor_id")
+    else:
+        raise SponsorRequired()
+    return register_member(user=user, sponsor=sponsor, **placement)
 
 
 def create_person(

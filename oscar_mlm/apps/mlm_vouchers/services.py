@@ -313,11 +313,3 @@ def _assign_buyer(dv, pending, order):
     network.complete_move(pending, source=SponsorChange.VOUCHER, reason=reason)
     return buyer, True
 
-
-def guest_signup_sponsor(email):
-    """The issuer whose code this e-mail address used as a guest, if any."""
-    found = GuestAttribution.objects.filter(email=(email or "").lower()).select_related("issuer")
-    attribution = found.first()
-    if attribution and attribution.issuer.can_sponsor:
-        return attribution.issuer
-    return None
