@@ -1,0 +1,12 @@
+"""The shop's URLconf: our installed apps' URLs ahead of Oscar's, as the install guide says."""
+
+from django.apps import apps
+from django.urls import include, path
+
+urlpatterns = [path("i18n/", include("django.conf.urls.i18n"))]
+for label in ("mlm_network", "mlm_storefront", "mlm_vouchers", "mlm_credit"):
+    if apps.is_installed(f"oscar_mlm.apps.{label}"):
+        urlpatterns.append(path("", apps.get_app_config(label).urls))
+urlpatterns.append(path("", include(apps.get_app_config("oscar").urls[0])))
+
+handler404 = "oscar.views.handler404"
