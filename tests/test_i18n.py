@@ -9,6 +9,10 @@ def test_german_catalogue_is_compiled():
         assert _("My network") == "Mein Netzwerk"
         assert _("Sponsor ID") == "Sponsor-ID"
         assert _("My voucher codes") == "Meine Gutscheincodes"
+        assert _("My business") == "Mein Geschäft"
+        assert (
+            _("The order could not be placed.") == "Die Bestellung konnte nicht aufgegeben werden."
+        )
 
 
 def test_company_sign_up_page_in_german(client, company):
