@@ -6,10 +6,9 @@ http://anna.shop.localhost:8000/. A real shop uses
 ``oscar_mlm.apps.mlm_storefront.hosts`` with ``PARENT_HOST = "shop.example"``.
 """
 
-from django.conf import settings
 from django_hosts import host, patterns
 
-from oscar_mlm.apps.mlm_storefront.hosts import CALLBACKS
+from oscar_mlm.apps.mlm_storefront.hosts import CALLBACKS, SHOP_URLCONF
 from oscar_mlm.apps.mlm_storefront.hosts import host_patterns as mlm_hosts
 
 host_patterns = patterns(
@@ -17,7 +16,7 @@ host_patterns = patterns(
     mlm_hosts[0],
     host(
         r"(?P<handle>[A-Za-z0-9-]+)\.shop",
-        settings.ROOT_URLCONF,
+        SHOP_URLCONF,
         name="storefront-alias",
         callback=f"{CALLBACKS}.resolve_storefront",
     ),
