@@ -140,6 +140,7 @@ def shop_settings(mlm_apps):
         "LANGUAGE_CODE": "en",
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "OSCAR_DEFAULT_CURRENCY": "EUR",
         "OSCAR_MLM_COMPANY_SIGNUP": "sponsor_id",
         "OSCAR_MLM_STOREFRONT_CACHE_SECONDS": 0,
         **extra,

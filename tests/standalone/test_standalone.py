@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-COMBINATIONS = ["network", "storefront", "vouchers", "credit", "commissions"]
+COMBINATIONS = ["network", "storefront", "vouchers", "credit", "commissions", "forked_checkout"]
 
 
 @pytest.mark.skipif(
