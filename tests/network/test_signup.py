@@ -272,7 +272,10 @@ def test_installed_apps_wire_their_own_resolvers(settings):
         "oscar_mlm.apps.mlm_storefront.signup.storefront_signup",
         "oscar_mlm.apps.mlm_storefront.signup.attribution_signup",
     ]
-    assert resolver_paths(EMAIL_RESOLVERS) == ["oscar_mlm.apps.mlm_vouchers.signup.guest_signup"]
+    assert resolver_paths(EMAIL_RESOLVERS) == [
+        "oscar_mlm.apps.mlm_vouchers.signup.guest_signup",
+        "oscar_mlm.apps.mlm_commissions.signup.guest_order_sponsor",
+    ]
     settings.OSCAR_MLM_SIGNUP_RESOLVERS = []
     assert resolver_paths(REQUEST_RESOLVERS) == []
 
@@ -289,8 +292,9 @@ def test_a_list_that_leaves_out_an_installed_apps_resolver_is_reported(settings)
     found = {(m.id, m.msg.split(" ")[0]) for m in check_signup_resolvers(None)}
     assert found == {
         ("oscar_mlm.E003", "OSCAR_MLM_SIGNUP_RESOLVERS"),
-        ("oscar_mlm.W001", "OSCAR_MLM_SIGNUP_RESOLVERS"),
-        ("oscar_mlm.W001", "OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS"),
+        ("oscar_mlm.W002", "OSCAR_MLM_SIGNUP_RESOLVERS"),
+        ("oscar_mlm.W002", "OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS"),
     }
     messages = " ".join(m.msg for m in check_signup_resolvers(None))
     assert "attribution_signup" in messages and "guest_signup" in messages
+    assert "guest_order_sponsor" in messages
