@@ -8,20 +8,18 @@ from decimal import Decimal as D
 
 import pytest
 from django.apps import apps
-from django.test import Client
-from oscar.core.loading import get_class, get_model
-from oscar.test import factories
 
-from oscar_mlm.apps.mlm_credit import services as credit
-from oscar_mlm.test.factories import UserFactory
+if apps.get_app_config("checkout").name != "tests.standalone.forked_checkout":
+    pytest.skip("needs the shop's fork of our checkout", allow_module_level=True)
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        apps.get_app_config("checkout").name != "tests.standalone.forked_checkout",
-        reason="needs the shop's fork of our checkout",
-    ),
-]
+from django.test import Client  # noqa: E402
+from oscar.core.loading import get_class, get_model  # noqa: E402
+from oscar.test import factories  # noqa: E402
+
+from oscar_mlm.apps.mlm_credit import services as credit  # noqa: E402
+from oscar_mlm.test.factories import UserFactory  # noqa: E402
+
+pytestmark = pytest.mark.django_db
 
 Order = get_model("order", "Order")
 CreditEntry = get_model("mlm_credit", "CreditEntry")
