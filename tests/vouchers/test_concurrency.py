@@ -6,7 +6,6 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import services as network
 from oscar_mlm.apps.mlm_vouchers import services
-from oscar_mlm.apps.mlm_vouchers.exceptions import RedemptionRefused
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory
 from tests.network.test_concurrency import run_at_once
 
@@ -41,7 +40,9 @@ def test_single_use_code_used_by_ten_checkouts_at_once():
     ok = [v for k, v in results if k == "ok"]
     errors = [v for k, v in results if k == "error"]
     assert len(ok) == 1, results
-    assert all(isinstance(e, RedemptionRefused) for e in errors), errors
+    # Oscar's own single-use check refuses under the voucher row lock (its ValueError);
+    # ours (RedemptionRefused, also a ValueError) when our count is reached first.
+    assert all(isinstance(e, ValueError) for e in errors), errors
     assert VoucherApplication.objects.filter(voucher=code.voucher).count() == 1
     assert Redemption.objects.count() == 1
     assert SponsorChange.objects.filter(source="voucher").count() == 1
