@@ -187,3 +187,23 @@ def test_a_placement_that_fails_inside_the_transaction_leaves_no_records(anna, b
     with pytest.raises(RuntimeError):
         place_order(ben.user, (product(), 1))
     assert not VolumeRecord.objects.exists()
+
+
+@pytest.mark.parametrize("lines", [1, 4])
+def test_recording_takes_the_same_few_queries_whatever_the_number_of_lines(
+    anna, dora, lines, django_assert_num_queries
+):
+    from oscar.apps.order.signals import order_placed
+
+    from oscar_mlm.apps.mlm_commissions.receivers import record_volume
+
+    services.set_volume_rule(target=product(), type="none")  # some rule exists
+    order_placed.disconnect(dispatch_uid="mlm_commissions_record")
+    try:
+        order = place_order(dora.user, *[(product(), 1) for _ in range(lines)])
+    finally:
+        order_placed.connect(record_volume, dispatch_uid="mlm_commissions_record")
+    assert not VolumeRecord.objects.filter(order=order).exists()
+    # recorded lines, the lines, their rules, the buyer, one insert
+    with django_assert_num_queries(5):
+        assert len(services.record_order(order)) == lines

@@ -80,6 +80,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         related_name="refunds",
         verbose_name=_("refund of"),
     )
+    # No index of its own: (buyer, placed) below serves every lookup by buyer.
     buyer = models.ForeignKey(
         "mlm_network.Member",
         on_delete=models.PROTECT,
@@ -87,6 +88,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         blank=True,
         related_name="+",
         verbose_name=_("buyer"),
+        db_index=False,
     )
     buyer_kind = models.CharField(_("buyer was"), max_length=16, choices=BUYER_KIND_CHOICES)
     # The buyer's sponsor at the moment of the order (None for guests and non-members).
@@ -99,11 +101,13 @@ class AbstractVolumeRecord(AppendOnlyModel):
         verbose_name=_("sponsor at the order"),
     )
     # The distributor in whose own volume the line counts, or the company.
+    # No index of its own: (owner, booked) and (owner, placed) below serve every lookup.
     owner = models.ForeignKey(
         "mlm_network.Member",
         on_delete=models.PROTECT,
         related_name="owned_volume_records",
         verbose_name=_("owner"),
+        db_index=False,
     )
     owned_by = models.CharField(_("owned through"), max_length=16, choices=OWNED_BY_CHOICES)
     storefront = models.ForeignKey(

@@ -84,6 +84,16 @@ class AbstractMember(TreeNode):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["id"]
+        indexes = [
+            # The distributors below a member (tree.downline_cte(kind="distributor"), group
+            # volume): an index-only walk that never reads the customers' rows.
+            models.Index(
+                fields=["parent"],
+                include=["id"],
+                condition=Q(kind="distributor"),
+                name="mlm_member_distributor_parent",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="company") & Q(parent__isnull=True))
