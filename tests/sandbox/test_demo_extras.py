@@ -9,6 +9,7 @@ from oscar_mlm.apps.mlm_network import services
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory
 
 CreditRule = get_model("mlm_credit", "CreditRule")
+VolumeRule = get_model("mlm_commissions", "VolumeRule")
 
 Storefront = get_model("mlm_storefront", "Storefront")
 VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
@@ -20,6 +21,7 @@ def test_extras_theme_storefronts_and_start_a_voucher_programme(db, client):
     anna = DistributorFactory(parent=company, handle="anna")
     dora = CustomerFactory(parent=anna, user__email="dora@example.com")
     cream = oscar_factories.create_product(upc="MLM-SC-001", product_class="Skin care")
+    serum = oscar_factories.create_product(upc="MLM-SC-002", product_class="Skin care")
     call_command("sandbox_demo_extras", stdout=open("/dev/null", "w"))
     call_command("sandbox_demo_extras", stdout=open("/dev/null", "w"))  # idempotent
     assert Storefront.objects.get(member=anna).accent_color == "#1f7a4d"
@@ -28,5 +30,6 @@ def test_extras_theme_storefronts_and_start_a_voucher_programme(db, client):
     assert credit.rule_for(cream).value == Decimal("1.00")
     assert CreditRule.objects.get(product_class=cream.product_class).value == Decimal("5.00")
     assert credit.available_credit(dora.user, "EUR") == Decimal("10.00")  # once
+    assert VolumeRule.objects.get(product=serum).points == Decimal("30.00")
     html = client.get("/catalogue/", HTTP_HOST="anna.localhost").content.decode()
     assert "Anna&#x27;s natural care" in html

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from oscar.core.loading import get_model
 
+from oscar_mlm.apps.mlm_commissions import services as volumes
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_storefront import services as storefronts
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
@@ -34,8 +35,8 @@ class Command(BaseCommand):
     help = (
         "Sandbox extras on top of the demo network (idempotent): storefront themes for anna "
         "and ben, a default new-customer voucher programme (10 % off) and a code for Anna, "
-        "loyalty credit on skin care (5 %, the day cream 1.00 per unit) and 10.00 of welcome "
-        "credit for Dora."
+        "loyalty credit on skin care (5 %, the day cream 1.00 per unit), 10.00 of welcome "
+        "credit for Dora, and the night serum counting 30 volume points per unit."
     )
 
     def handle(self, *args, **options):
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 code = vouchers.issue_voucher(member=anna)
                 self.stdout.write(f"Anna's new-customer voucher code: {code.code}")
         self.credit()
+        self.volume()
         self.stdout.write(self.style.SUCCESS("Sandbox extras are in place."))
 
     def credit(self):
@@ -76,3 +78,8 @@ class Command(BaseCommand):
                 created_by=None,
                 key="sandbox:welcome-credit",  # once, however often this runs
             )
+
+    def volume(self):
+        serum = Product.objects.filter(upc="MLM-SC-002").first()
+        if serum and not hasattr(serum, "mlm_volume_rule"):
+            volumes.set_volume_rule(target=serum, type="points", points="30")
