@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mlm_commissions', '0002_volume_rule_placed_guest'),
+        ('mlm_commissions', '0004_commission_guards'),
         ('mlm_network', '0003_attribution_handle_redirect'),
     ]
 
