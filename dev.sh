@@ -7,7 +7,14 @@
 #   ./dev.sh test      the whole suite: ruff, pytest on SQLite, pytest on a throwaway
 #                      PostgreSQL, browser tests in Chromium, docs (-W), translations
 #                      (./dev.sh test sqlite e2e runs only those stages; stages: ruff
-#                      sqlite postgres e2e docs translations)
+#                      sqlite postgres e2e production docs translations; production
+#                      starts the stack of ./dev.sh prod and tests it over HTTP)
+#   ./dev.sh prod      the production stack on this machine: sandbox/settings_production.py
+#                      under gunicorn (several processes) on http://127.0.0.1:8000/, a
+#                      throwaway PostgreSQL, Redis (cache and sessions), two task workers,
+#                      static files by WhiteNoise, demo data; Ctrl-C stops all of it
+#                      (docs/hosting.rst; PORT=8001 for another port)
+#   ./dev.sh load      benchmarks/load.py: a load test of that stack (--help for options)
 #   ./dev.sh docs      build the Sphinx docs into docs/_build/html (warnings are errors)
 #   ./dev.sh pg        start a throwaway PostgreSQL, print its URL; Ctrl-C stops it
 #   ./dev.sh venv      only create/update .venv
@@ -15,7 +22,13 @@
 # Environment:
 #   MLM_REQUIRE_PG=1       fail (instead of warn and skip) when PostgreSQL cannot be had
 #   MLM_REQUIRE_BROWSER=1  the same for Chromium; CI=true implies both
-#   MLM_NO_APT=1           never install Debian packages (postgresql, chromium, gettext)
+#   MLM_NO_APT=1           never install Debian packages (postgresql, chromium, gettext,
+#                          redis-server)
+#   MLM_GUNICORN_WORKERS=N gunicorn's worker processes in `prod` (default 4)
+#   MLM_TASK_WORKERS=N     task workers (manage.py db_worker) in `prod` (default 2)
+#   MLM_DEMO_SIZE=N        members of the demo network in `prod` (default 60)
+#   MLM_PROD_ENV_FILE=PATH `prod` writes the stack's environment there once it serves
+#                          (tests and benchmarks/load.py read it)
 #   MLM_CHROMIUM=PATH      the Chromium binary (default /usr/bin/chromium)
 #   MLM_PG_BINDIR=DIR      PostgreSQL's bin directory (default the newest /usr/lib/postgresql/*/bin)
 #   MLM_STAGE_TIMEOUT=SEC  time limit of one pytest stage (default 1500)
@@ -28,7 +41,7 @@ cd "$ROOT"
 
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
-EXTRAS="test,docs,sandbox"
+EXTRAS="test,docs,sandbox,production,load"
 STAMP="$VENV/.mlm-install-stamp"
 CHROMIUM=${MLM_CHROMIUM:-/usr/bin/chromium}
 STAGE_TIMEOUT=${MLM_STAGE_TIMEOUT:-1500}
@@ -163,6 +176,206 @@ EOF
     exec "$PY" manage.py runserver "0.0.0.0:$port"
 }
 
+# --- production stack ----------------------------------------------------------------------------
+#
+# What docs/hosting.rst describes for a real server, on this machine: PostgreSQL (throwaway,
+# durable commits), Redis, gunicorn with sandbox/settings_production.py where the reverse proxy
+# forwards to, task workers under a supervisor that starts them again when they end.
+# Everything lives in one temporary directory ($PROD_DIR) and goes when the stack stops.
+
+PROD_DIR=
+GUNICORN_PID=
+REDIS_PID=
+SUPERVISOR_PIDS=()
+
+ensure_redis() {
+    command -v redis-server >/dev/null || apt_install redis-server || true
+    if ! command -v redis-server >/dev/null; then
+        echo "dev.sh: redis-server is missing (Debian package redis-server)" >&2
+        return 1
+    fi
+}
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# end_process PID [SECONDS]: waits for the process to end; kills it after SECONDS (15).
+end_process() {
+    local pid=$1 patience=${2:-15} i
+    [[ -n "$pid" ]] || return 0
+    for ((i = 0; i < patience * 5; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.2
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# supervise NAME CMD...: runs CMD, and again whenever it ends, until the stack stops.
+# The running process's id is in $PROD_DIR/NAME.pid.
+supervise() {
+    local name=$1
+    shift
+    (
+        trap '' INT # Ctrl-C reaches the worker itself; the stack's stop ends this loop
+        while [[ ! -e "$PROD_DIR/stopping" ]]; do
+            "$@" &
+            echo $! >"$PROD_DIR/$name.pid"
+            rc=0
+            wait $! || rc=$?
+            sleep 1
+            [[ ! -e "$PROD_DIR/stopping" ]] || break
+            echo "dev.sh prod: $name ended (exit $rc); starting it again" >&2
+        done
+    ) &
+    SUPERVISOR_PIDS+=($!)
+}
+
+stop_prod() {
+    [[ -n "$PROD_DIR" && -d "$PROD_DIR" ]] || return 0
+    say "stopping the production stack"
+    touch "$PROD_DIR/stopping"
+    [[ -z "${MLM_PROD_ENV_FILE:-}" ]] || rm -f "$MLM_PROD_ENV_FILE"
+    local pidfile pid
+    [[ -z "$GUNICORN_PID" ]] || kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+    for pidfile in "$PROD_DIR"/*.pid; do
+        [[ -f "$pidfile" ]] || continue
+        kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+    done
+    end_process "$GUNICORN_PID" 30
+    for pidfile in "$PROD_DIR"/*.pid; do
+        [[ -f "$pidfile" ]] || continue
+        end_process "$(cat "$pidfile")" 30
+    done
+    for pid in "${SUPERVISOR_PIDS[@]}"; do end_process "$pid" 5; done
+    if [[ -n "$REDIS_PID" ]]; then
+        kill -TERM "$REDIS_PID" 2>/dev/null || true
+        end_process "$REDIS_PID" 15
+    fi
+    scripts/throwaway-pg.sh stop "$PROD_DIR/pg" || true
+    rm -rf "$PROD_DIR"
+    PROD_DIR=
+}
+
+# True once GET / of the company site, sent as the proxy sends it, answers.
+prod_answers() {
+    "$PY" - "$1" <<'EOF'
+import http.client
+import sys
+
+try:
+    conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=5)
+    conn.request("GET", "/", headers={"Host": "shop.example", "X-Forwarded-Proto": "https"})
+    sys.exit(0 if conn.getresponse().status in (200, 301, 302) else 1)
+except OSError:
+    sys.exit(1)
+EOF
+}
+
+cmd_prod() {
+    local port=${PORT:-8000}
+    local workers=${MLM_GUNICORN_WORKERS:-4} task_workers=${MLM_TASK_WORKERS:-2}
+    local size=${MLM_DEMO_SIZE:-60}
+    ensure_venv
+    ensure_redis
+    scripts/throwaway-pg.sh available || { echo "dev.sh: PostgreSQL cannot be had" >&2; return 1; }
+    PROD_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mlm-prod.XXXXXX")
+    chmod 755 "$PROD_DIR" # the postgres user must reach its data directory below it
+
+    say "PostgreSQL (durable commits)"
+    local database_url
+    database_url=$(MLM_PG_DURABLE=1 scripts/throwaway-pg.sh start "$PROD_DIR/pg")
+
+    say "Redis (cache and sessions)"
+    local redis_port
+    redis_port=$(free_port)
+    mkdir -p "$PROD_DIR/redis"
+    redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$PROD_DIR/redis" \
+        --appendonly yes --save "" --daemonize no --logfile "$PROD_DIR/redis.log" &
+    REDIS_PID=$!
+
+    export DJANGO_SETTINGS_MODULE=sandbox.settings_production PYTHONPATH="$ROOT"
+    export DATABASE_URL="$database_url" REDIS_URL="redis://127.0.0.1:$redis_port/0"
+    SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
+    export SECRET_KEY
+    export SANDBOX_WHOOSH_PATH="$PROD_DIR/whoosh" STATIC_ROOT="$PROD_DIR/static"
+    export MEDIA_ROOT="$PROD_DIR/media"
+    local manage=("$PY" sandbox/manage.py)
+
+    say "migrating, demo data ($size members), static files"
+    "${manage[@]}" migrate --noinput --verbosity 0
+    "${manage[@]}" mlm_init
+    "${manage[@]}" sandbox_demo_catalogue
+    "${manage[@]}" mlm_demo_network --size "$size" --no-progress --verbosity 0
+    "${manage[@]}" sandbox_demo_extras
+    "${manage[@]}" shell --verbosity 0 -c "from django.contrib.sites.models import Site; \
+Site.objects.filter(pk=1).update(domain='shop.example', name='MLM Sandbox')"
+    "${manage[@]}" collectstatic --noinput --verbosity 0
+
+    say "gunicorn ($workers processes) and $task_workers task workers"
+    "$VENV/bin/gunicorn" sandbox.wsgi --bind "127.0.0.1:$port" --workers "$workers" \
+        --timeout 30 --graceful-timeout 10 \
+        --access-logfile "$PROD_DIR/access.log" \
+        --access-logformat '%(h)s %(p)s %({host}i)s "%(r)s" %(s)s %(b)s %(M)sms' &
+    GUNICORN_PID=$!
+    local i
+    for ((i = 1; i <= task_workers; i++)); do
+        supervise "task-worker-$i" "${manage[@]}" db_worker --no-reload --interval 1 \
+            --worker-id "task-worker-$i-$RANDOM" --verbosity 1
+    done
+    for ((i = 0; i < 120; i++)); do
+        prod_answers "$port" && break
+        kill -0 "$GUNICORN_PID" 2>/dev/null || { echo "dev.sh: gunicorn did not start" >&2; return 1; }
+        sleep 0.5
+    done
+    prod_answers "$port" || { echo "dev.sh: the shop does not answer on port $port" >&2; return 1; }
+
+    cat >"$PROD_DIR/env" <<EOF
+MLM_PROD_URL=http://127.0.0.1:$port
+MLM_PROD_DIR=$PROD_DIR
+MLM_PROD_GUNICORN_PID=$GUNICORN_PID
+MLM_PROD_REDIS_PID=$REDIS_PID
+MLM_PROD_TASK_WORKERS=$task_workers
+MLM_PROD_SUPERVISOR_PIDS=${SUPERVISOR_PIDS[*]}
+DJANGO_SETTINGS_MODULE=$DJANGO_SETTINGS_MODULE
+PYTHONPATH=$ROOT
+DATABASE_URL=$DATABASE_URL
+REDIS_URL=$REDIS_URL
+SECRET_KEY=$SECRET_KEY
+SANDBOX_WHOOSH_PATH=$SANDBOX_WHOOSH_PATH
+STATIC_ROOT=$STATIC_ROOT
+MEDIA_ROOT=$MEDIA_ROOT
+EOF
+    if [[ -n "${MLM_PROD_ENV_FILE:-}" ]]; then
+        cp "$PROD_DIR/env" "$MLM_PROD_ENV_FILE.tmp" && mv "$MLM_PROD_ENV_FILE.tmp" "$MLM_PROD_ENV_FILE"
+    fi
+    cat <<EOF
+
+================================================================================
+  django-oscar-mlm production stack (sandbox/settings_production.py)
+
+  gunicorn:     http://127.0.0.1:$port/  ($workers processes; access log
+                $PROD_DIR/access.log)
+  PostgreSQL:   $DATABASE_URL
+  Redis:        $REDIS_URL
+  Task workers: $task_workers (started again when they end)
+
+  The stack stands where the reverse proxy forwards to: it answers the hosts
+  of shop.example and expects the proxy's headers, e.g.
+
+    curl -H 'Host: anna.shop.example' -H 'X-Forwarded-Proto: https' \\
+         http://127.0.0.1:$port/catalogue/
+
+  Logins as in the sandbox (admin@example.com / admin, ...). The stack's
+  environment: $PROD_DIR/env. Ctrl-C stops everything.
+================================================================================
+
+EOF
+    while kill -0 "$GUNICORN_PID" 2>/dev/null; do sleep 1; done
+    echo "dev.sh prod: gunicorn ended; stopping the stack" >&2
+    return 1
+}
+
 # --- docs ----------------------------------------------------------------------------------------
 
 build_docs() {
@@ -245,7 +458,7 @@ stage_ruff() {
 
 stage_sqlite() {
     say "stage sqlite: pytest on SQLite (postgres-marked tests are skipped here)"
-    run_pytest sqlite 0 MLM_TEST_DATABASE_URL= -- -m "not e2e"
+    run_pytest sqlite 0 MLM_TEST_DATABASE_URL= -- -m "not e2e and not production"
 }
 
 stage_postgres() {
@@ -273,7 +486,7 @@ stage_postgres() {
         fi
         return 0
     fi
-    run_pytest postgres 0 MLM_TEST_DATABASE_URL="$url" -- -m "not e2e"
+    run_pytest postgres 0 MLM_TEST_DATABASE_URL="$url" -- -m "not e2e and not production"
     stop_pg
 }
 
@@ -293,6 +506,23 @@ stage_e2e() {
         return 0
     fi
     run_pytest e2e 1 MLM_TEST_DATABASE_URL= MLM_CHROMIUM="$CHROMIUM" -- -m e2e
+}
+
+stage_production() {
+    say "stage production: HTTP tests against the stack of ./dev.sh prod (gunicorn, PostgreSQL, Redis, task workers)"
+    local missing=
+    ensure_redis || missing="redis-server"
+    scripts/throwaway-pg.sh available || missing="${missing:+$missing, }PostgreSQL"
+    if [[ -n "$missing" ]]; then
+        if is_true "$MLM_REQUIRE_PG"; then
+            record production FAIL "$missing cannot be had"
+        else
+            loud_warning "$missing is not available: SKIPPING the production stack tests."
+            record production SKIP "$missing not available"
+        fi
+        return 0
+    fi
+    run_pytest production 0 MLM_TEST_DATABASE_URL= MLM_PRODUCTION_TESTS=1 -- -m production tests/production
 }
 
 stage_docs() {
@@ -381,7 +611,7 @@ print(passed, failed, skipped)
 EOF
 }
 
-ALL_STAGES=(ruff sqlite postgres e2e docs translations)
+ALL_STAGES=(ruff sqlite postgres e2e production docs translations)
 
 cmd_test() {
     local stage wanted=("$@")
@@ -438,6 +668,7 @@ cmd_test() {
 }
 
 cleanup() {
+    stop_prod
     stop_pg
 }
 trap cleanup EXIT
@@ -450,6 +681,8 @@ usage() {
 
 case "${1:-}" in
     sandbox) cmd_sandbox ;;
+    prod) cmd_prod ;;
+    load) shift; ensure_venv; exec "$PY" benchmarks/load.py "$@" ;;
     test) shift; cmd_test "$@" ;;
     docs) cmd_docs ;;
     pg) cmd_pg ;;

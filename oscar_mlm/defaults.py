@@ -181,3 +181,17 @@ OSCAR_MLM_COMMISSION_LEVELS = 10
 # Ceiling (percent) of the rates of a plan added up, own-volume rate included; a plan
 # above it is refused. Each single rate is also at most this.
 OSCAR_MLM_COMMISSION_MAX_TOTAL_RATE = "40"
+
+# -- Production (docs/hosting.rst) -------------------------------------------------------------
+
+# Reverse proxies in front of the shop that append the client's address to
+# X-Forwarded-For (nginx: ``$proxy_add_x_forwarded_for``). 0: the client is REMOTE_ADDR.
+# Behind one proxy REMOTE_ADDR is the proxy for every visitor, so the voucher throttle
+# (per IP address) would block the whole shop after a few failed codes: set 1. Never more
+# than the proxies you run: the entries left of theirs are whatever the client sent.
+OSCAR_MLM_REVERSE_PROXIES = 0
+
+# ``oscar_mlm.errors.server_error`` (the shop's handler500) answers a database that is
+# briefly away with 503 and this Retry-After; other errors go to this view.
+OSCAR_MLM_RETRY_AFTER_SECONDS = 5
+OSCAR_MLM_SERVER_ERROR_VIEW = "oscar.views.handler500"

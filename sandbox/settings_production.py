@@ -7,8 +7,10 @@ storefronts are https://<handle>.shop.example/. Everything else comes from
     SECRET_KEY=... DATABASE_URL=postgresql://... \\
         python sandbox/manage.py check --deploy --settings=sandbox.settings_production
 
-Required environment: ``SECRET_KEY`` (at least 50 random characters) and
-``DATABASE_URL`` (``postgresql://user:password@host:5432/name``).
+Required environment: ``SECRET_KEY`` (at least 50 random characters),
+``DATABASE_URL`` (``postgresql://user:password@host:5432/name``) and ``REDIS_URL``
+(``redis://127.0.0.1:6379/0``). ``bash dev.sh prod`` runs exactly these settings under
+gunicorn with PostgreSQL, Redis and two task workers (docs/hosting.rst).
 """
 
 import os
@@ -16,7 +18,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from sandbox.settings import *  # noqa: F403
-from sandbox.settings import database_from_url
+from sandbox.settings import MIDDLEWARE, database_from_url
 
 
 def required_env(name):
@@ -38,6 +40,8 @@ ALLOWED_HOSTS = [".shop.example"]
 USE_X_FORWARDED_HOST = False
 
 PARENT_HOST = "shop.example"
+# Storefronts live under PARENT_HOST only (the sandbox adds localhost aliases).
+OSCAR_MLM_STOREFRONT_DOMAINS = None
 # The package's hostconf: "www" and the bare parent host are the company site, any other
 # single label a storefront. (sandbox/hosts.py only adds the shop.localhost alias.)
 ROOT_HOSTCONF = "oscar_mlm.apps.mlm_storefront.hosts"
@@ -78,7 +82,57 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # -- Database and e-mail ----------------------------------------------------------------------
 DATABASES = {"default": database_from_url(required_env("DATABASE_URL"))}
+# Each server process keeps its connection for a minute instead of opening one per request,
+# and checks it before reuse: after a database restart the next request reconnects instead
+# of failing on the dead connection.
 DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# -- Cache and sessions: one Redis for every server process and task worker ------------------
+# Shared state must be shared: the storefront lookup (cleared on save), the voucher throttle's
+# counters and the sessions live in the cache. With Django's default local-memory cache each
+# process would have its own: an edited storefront would show its old face in the other
+# processes until their copy expires, and each process would count failed codes separately.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": required_env("REDIS_URL"),
+        "KEY_PREFIX": "shop",
+    }
+}
+# Sessions in Redis (no session table queries). Run that Redis with persistence
+# (appendonly yes) and without eviction, or a restart logs everybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# -- Behind the reverse proxy -----------------------------------------------------------------
+# The proxy appends the client's address to X-Forwarded-For: the voucher throttle counts per
+# client, not per proxy (REMOTE_ADDR is the proxy for everybody).
+OSCAR_MLM_REVERSE_PROXIES = 1
+
+# -- Static files: WhiteNoise, from the server processes ----------------------------------------
+# ``manage.py collectstatic`` writes hashed, compressed copies to STATIC_ROOT; WhiteNoise serves
+# them with far-future cache headers (a CDN in front can keep them for a year).
+MIDDLEWARE = [*MIDDLEWARE]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STATIC_ROOT = os.environ.get("STATIC_ROOT", STATIC_ROOT)  # noqa: F405
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+        "django_tasks": {"handlers": ["console"], "level": "INFO"},
+    },
+}
 
 # Links in e-mails come from the Sites framework (Site.domain = "shop.example"), never
 # from a request's Host header.

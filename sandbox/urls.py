@@ -26,4 +26,5 @@ urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 # Oscar's friendly error pages (also for unknown storefronts).
 handler403 = "oscar.views.handler403"
 handler404 = "oscar.views.handler404"
-handler500 = "oscar.views.handler500"
+# A database that is briefly away (a restart, a failover) answers 503 with Retry-After.
+handler500 = "oscar_mlm.errors.server_error"

@@ -9,6 +9,10 @@
 #   scripts/throwaway-pg.sh available        exit 0 if initdb can be had (installs it if allowed)
 #   scripts/throwaway-pg.sh start DIR        start a cluster in the new directory DIR; prints its URL
 #   scripts/throwaway-pg.sh stop DIR         stop that cluster and delete DIR
+#   scripts/throwaway-pg.sh restart DIR [SECONDS]
+#                                            restart that cluster (fast shutdown: open
+#                                            connections are cut, as in a failover),
+#                                            down for SECONDS (default 0) in between
 #   scripts/throwaway-pg.sh run CMD [ARG...] start, run CMD with DATABASE_URL and
 #                                            MLM_TEST_DATABASE_URL set, stop; exits with CMD's code
 #   scripts/throwaway-pg.sh serve            start, print the URL, wait for Ctrl-C, stop
@@ -135,6 +139,21 @@ cmd_stop() {
     rm -rf "$dir"
 }
 
+cmd_restart() {
+    local dir=${1:?usage: throwaway-pg.sh restart DIR [SECONDS]} down=${2:-0}
+    local bindir
+    bindir=$(pg_bindir) || return 1
+    if [[ "$down" != 0 ]]; then
+        as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+        sleep "$down"
+    fi
+    # pg_ctl restart starts the server with the options of its last start (postmaster.opts),
+    # also when it is down.
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart \
+        >/dev/null 2>&1 || { log "restart failed:"; tail -n 5 "$dir/server.log" >&2; return 1; }
+    log "PostgreSQL in $dir restarted"
+}
+
 cmd_run() {
     [[ $# -gt 0 ]] || { log "usage: throwaway-pg.sh run CMD [ARG...]"; return 2; }
     local dir url rc=0
@@ -174,6 +193,7 @@ main() {
         available) ensure_postgres ;;
         start) cmd_start "$@" ;;
         stop) cmd_stop "$@" ;;
+        restart) cmd_restart "$@" ;;
         run) cmd_run "$@" ;;
         serve) cmd_serve "$@" ;;
         *)

@@ -8,6 +8,13 @@ def pytest_collection_modifyitems(config, items):
     """Skip PostgreSQL-only tests on other databases, unless they are required."""
     import os
 
+    # The production stack takes minutes to start: only in its own stage (dev.sh test
+    # production) or against a running stack (MLM_STACK_ENV).
+    if not (os.environ.get("MLM_PRODUCTION_TESTS") or os.environ.get("MLM_STACK_ENV")):
+        skip = pytest.mark.skip(reason="the production stack: run ./dev.sh test production")
+        for item in items:
+            if "production" in item.keywords:
+                item.add_marker(skip)
     on_postgres = os.environ.get("MLM_TEST_DATABASE_URL", "").startswith("postgres")
     if on_postgres:
         return

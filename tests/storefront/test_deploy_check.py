@@ -23,6 +23,7 @@ def env(**overrides):
     values.update(
         SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
         DATABASE_URL="postgresql://u:p@127.0.0.1:1/x",  # never connected to
+        REDIS_URL="redis://127.0.0.1:1/0",
         PYTHONPATH=str(ROOT),
     )
     values.update(overrides)
@@ -51,8 +52,8 @@ def test_check_deploy_is_clean():
     assert "no issues" in output, output
 
 
-def test_secret_key_and_database_url_are_required():
-    for name in ("SECRET_KEY", "DATABASE_URL"):
+def test_secret_key_database_url_and_redis_url_are_required():
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
         result = manage("check", **{name: None})
         assert result.returncode != 0
         assert f"Set the environment variable {name}" in result.stderr
@@ -78,6 +79,11 @@ print(json.dumps({
                 settings.OSCAR_MLM_ATTRIBUTION_COOKIE_DOMAIN,
                 settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
     "database": settings.DATABASES["default"]["ENGINE"],
+    "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "sessions": settings.SESSION_ENGINE,
+    "storefront_domains": settings.OSCAR_MLM_STOREFRONT_DOMAINS,
+    "storefront": [middleware.get_host(h)[0].name for h in ["anna.shop.example"]],
     "debug": settings.DEBUG,
 }))
 """
@@ -107,4 +113,10 @@ def test_production_hosts_parent_domain_is_the_only_gate():
     assert pattern["anna.shop.example.evil.com"] == ["storefront", {"handle": "anna"}]
     assert found["cookies"] == [".shop.example", ".shop.example", ".shop.example", True, True]
     assert found["database"] == "django.db.backends.postgresql"
+    # Shared state of several server processes lives in Redis (docs/hosting.rst).
+    assert found["health_checks"] is True
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["sessions"] == "django.contrib.sessions.backends.cache"
+    # Storefronts are <handle>.shop.example, not the sandbox's localhost aliases.
+    assert found["storefront_domains"] is None
     assert found["debug"] is False
