@@ -7,12 +7,13 @@ from django.utils import translation
 from oscar_mlm.errors import server_error
 
 
-def answer(exception):
+def answer(exception, language="en"):
     request = RequestFactory().get("/catalogue/")
-    try:
-        raise exception
-    except Exception:
-        return server_error(request)
+    with translation.override(language):
+        try:
+            raise exception
+        except Exception:
+            return server_error(request)
 
 
 def test_lost_database_connection_answers_503_with_retry_after():
@@ -38,6 +39,7 @@ def test_other_errors_get_the_shops_500_page():
 
 
 def test_the_503_page_speaks_the_visitors_language():
-    with translation.override("de"):
-        response = answer(OperationalError("gone"))
-    assert 'lang="de"' in response.content.decode()
+    response = answer(OperationalError("gone"), language="de")
+    body = response.content.decode()
+    assert 'lang="de"' in body
+    assert "Der Shop ist kurz nicht erreichbar" in body
