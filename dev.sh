@@ -300,13 +300,16 @@ cmd_prod() {
     export SECRET_KEY
     export SANDBOX_WHOOSH_PATH="$PROD_DIR/whoosh" STATIC_ROOT="$PROD_DIR/static"
     export MEDIA_ROOT="$PROD_DIR/media"
+    # No mail relay here: mails go to files.
+    export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+    export EMAIL_FILE_PATH="$PROD_DIR/mail"
     local manage=("$PY" sandbox/manage.py)
 
     say "migrating, demo data ($size members), static files"
     "${manage[@]}" migrate --noinput --verbosity 0
     "${manage[@]}" mlm_init
     "${manage[@]}" sandbox_demo_catalogue
-    "${manage[@]}" mlm_demo_network --size "$size" --no-progress --verbosity 0
+    "${manage[@]}" mlm_demo_network --size "$size" --orders 400 --no-progress --verbosity 0
     "${manage[@]}" sandbox_demo_extras
     "${manage[@]}" shell --verbosity 0 -c "from django.contrib.sites.models import Site; \
 Site.objects.filter(pk=1).update(domain='shop.example', name='MLM Sandbox')"
@@ -345,6 +348,8 @@ SECRET_KEY=$SECRET_KEY
 SANDBOX_WHOOSH_PATH=$SANDBOX_WHOOSH_PATH
 STATIC_ROOT=$STATIC_ROOT
 MEDIA_ROOT=$MEDIA_ROOT
+EMAIL_BACKEND=$EMAIL_BACKEND
+EMAIL_FILE_PATH=$EMAIL_FILE_PATH
 EOF
     if [[ -n "${MLM_PROD_ENV_FILE:-}" ]]; then
         cp "$PROD_DIR/env" "$MLM_PROD_ENV_FILE.tmp" && mv "$MLM_PROD_ENV_FILE.tmp" "$MLM_PROD_ENV_FILE"

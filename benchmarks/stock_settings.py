@@ -1,6 +1,7 @@
 """Stock Oscar: the sandbox's settings minus everything of django-oscar-mlm.
 
-The baseline of ``benchmarks/storefront.py``. It starts from ``sandbox/settings.py``
+The baseline of ``benchmarks/storefront.py`` and ``benchmarks/load.py``. It starts from
+``sandbox/settings.py`` (or the module named by ``MLM_STOCK_BASE``)
 (same database, search, locale, middleware order, Oscar settings and the same
 environment variables: ``SANDBOX_SQLITE``, ``SANDBOX_WHOOSH_PATH``, ``SANDBOX_DEBUG``)
 and removes:
@@ -17,12 +18,17 @@ and removes:
 URLs: Oscar's own (``benchmarks/stock_urls.py``).
 """
 
+import os as _os
+from importlib import import_module as _import_module
 from importlib.util import find_spec as _find_spec
 
 from oscar import defaults as _oscar_defaults
 
-from sandbox.settings import *  # noqa: F403
-from sandbox.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
+# The settings to strip: the sandbox's, or MLM_STOCK_BASE (benchmarks/load.py takes
+# sandbox.settings_production, so stock Oscar runs on the same production stack).
+_base = _import_module(_os.environ.get("MLM_STOCK_BASE", "sandbox.settings"))
+globals().update({_k: _v for _k, _v in vars(_base).items() if _k.isupper()})
+INSTALLED_APPS, MIDDLEWARE, TEMPLATES = _base.INSTALLED_APPS, _base.MIDDLEWARE, _base.TEMPLATES
 
 
 def _ours(dotted):
@@ -60,6 +66,9 @@ TEMPLATES = [
 ]
 
 OSCAR_DASHBOARD_NAVIGATION = _oscar_defaults.OSCAR_DASHBOARD_NAVIGATION
+if "KEY_PREFIX" in getattr(_base, "CACHES", {}).get("default", {}):
+    # A shared cache (Redis): stock Oscar's entries apart from the plugin shop's.
+    CACHES = {"default": {**_base.CACHES["default"], "KEY_PREFIX": "stock"}}
 
 for _name in [n for n in globals() if n.startswith("OSCAR_MLM_")] + [
     "ROOT_HOSTCONF",

@@ -136,7 +136,13 @@ LOGGING = {
 
 # Links in e-mails come from the Sites framework (Site.domain = "shop.example"), never
 # from a request's Host header.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# SMTP to the mail relay (EMAIL_HOST). ``bash dev.sh prod`` has none and writes the mails to
+# files instead (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend with
+# EMAIL_FILE_PATH). Oscar sends its mails inside the request: a slow relay slows sign-ups and
+# checkouts, so use one close by (a local postfix, or the provider's relay).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if EMAIL_USE_TLS else "25"))

@@ -96,16 +96,21 @@ class _Forms(HTMLParser):
             self._form = None
 
 
-def form_fields(html, *, form_id=None, action=None):
-    """The values a browser would submit from the page's form with this id (or action)."""
+def find_form(html, *, form_id=None, action=None):
+    """``(action, fields)`` of the page's form with this id (or action): the values a
+    browser would submit, without the buttons."""
     parser = _Forms()
     parser.feed(html)
     for attrs, fields in parser.forms:
         if (form_id and attrs.get("id") == form_id) or (
             action and (attrs.get("action") or "").endswith(action)
         ):
-            return dict(fields)
+            return attrs.get("action") or "", dict(fields)
     raise LookupError(f"no form {form_id or action!r} on the page")
+
+
+def form_fields(html, *, form_id=None, action=None):
+    return find_form(html, form_id=form_id, action=action)[1]
 
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
