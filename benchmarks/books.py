@@ -6,7 +6,7 @@ against the stack's database). ``check()`` returns ``{"problems": [...], "figure
 * every order has exactly its records: a credit payment source and one standing spend of
   the same amount, or neither; an earning booking per line whose product earns credit; one
   redemption if a new-customer code discounted it, none otherwise; one volume record per
-  line (once the volume recording exists in this build, ``mlm_commissions.receivers``);
+  line (``mlm_commissions``, written at placement);
 * every credit account's balance and pending amount equal the sum of its bookings;
 * no code used more often than it allows, and Oscar's use counter agrees;
 * every spend without an order was given back, once;
@@ -14,7 +14,6 @@ against the stack's database). ``check()`` returns ``{"problems": [...], "figure
 * the orders and sign-ups the visitors saw completed exist, once.
 """
 
-import importlib.util
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -37,11 +36,6 @@ DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
 Redemption = get_model("mlm_vouchers", "Redemption")
 VoucherApplication = get_model("voucher", "VoucherApplication")
 ZERO = Decimal("0.00")
-
-
-def volume_recording_in_build():
-    """The volume recording (issue 11) may not have landed yet: check only once it has."""
-    return importlib.util.find_spec("oscar_mlm.apps.mlm_commissions.receivers") is not None
 
 
 def check(seen_orders=(), signups=(), since=None):
@@ -154,20 +148,19 @@ def check(seen_orders=(), signups=(), since=None):
             )
     figures["redemptions"] = sum(uses.values())
 
-    # -- volumes (once recorded) -----------------------------------------------------------
-    if volume_recording_in_build():
-        VolumeRecord = get_model("mlm_commissions", "VolumeRecord")
-        sales = Counter(
-            VolumeRecord.objects.filter(kind=VolumeRecord.SALE).values_list("line_id", flat=True)
+    # -- volumes ---------------------------------------------------------------------------
+    VolumeRecord = get_model("mlm_commissions", "VolumeRecord")
+    sales = Counter(
+        VolumeRecord.objects.filter(kind=VolumeRecord.SALE, order__in=placed).values_list(
+            "line_id", flat=True
         )
-        for line in lines:
-            if sales[line.pk] != 1:
-                problems.append(
-                    f"order {line.order.number} line {line.pk}: {sales[line.pk]} volume records"
-                )
-        figures["volume_records"] = sum(sales.values())
-    else:
-        figures["volume_records"] = "not checked: no volume recording in this build"
+    )
+    for line in lines:
+        if sales[line.pk] != 1:
+            problems.append(
+                f"order {line.order.number} line {line.pk}: {sales[line.pk]} volume records"
+            )
+    figures["volume_records"] = sum(sales.values())
 
     # -- the network -----------------------------------------------------------------------
     roots = Member.objects.filter(parent__isnull=True).count()
