@@ -71,6 +71,7 @@ P95_LIMIT_MS = 500
 # core each, by design). The load is "held" while the other requests' p95 stays under the limit
 # and nothing fails; the p95 of all requests is printed beside it.
 PASSWORD_HASHING = {"login", "sign-up"}
+TRIES = 5
 NO_ANSWER = "no answer"  # the connection closed (a killed worker) before a status line
 PRODUCT_LINK = re.compile(r'href="(/catalogue/[a-z0-9-]+_\d+/)"')
 ORDER_NUMBER = re.compile(r"your order number is\s*<strong>(\d+)</strong>", re.S)
@@ -127,15 +128,15 @@ class Visitor(HttpUser):
         self.handle = random.choice(self.data["storefronts"]) if self.ours else None
 
     # One request. A failure is tried again, as a person would: after the Retry-After the shop
-    # asked for (a database away answers 503 with it), else a second; the third failure gives
-    # the flow up.
+    # asked for (a database away answers 503 with it), else a second; after TRIES failures the
+    # visitor gives the flow up.
     def go(self, method, path, kind, data=None, expect=(200,), handle=False):
         handle = self.handle if handle is False else handle
         headers = {"Host": host(handle)}
         if method == "POST":
             headers["Referer"] = f"https://{host(handle)}{path}"
         failed = None
-        for attempt in range(3):
+        for attempt in range(TRIES):
             with self.client.request(
                 method,
                 path,
@@ -154,7 +155,7 @@ class Visitor(HttpUser):
                     failed = LEDGER.failure(kind, response.status_code, response.text or "")
                 response.failure(f"{response.status_code} (expected {expect})")
                 wait = response.headers.get("Retry-After", "1") if response.headers else "1"
-            if attempt < 2:
+            if attempt < TRIES - 1:
                 gevent.sleep(float(wait) if wait.isdigit() else 1)
         failed[4] = False
         raise RescheduleTask()
@@ -405,18 +406,22 @@ def mix(name, data, ours):
 # -- one run: ramp, measure ---------------------------------------------------------------------
 
 
-def stack_processes(env):
-    pids = []
-    gunicorn = psutil.Process(int(env["MLM_PROD_GUNICORN_PID"]))
-    pids.append(gunicorn)
-    pids.extend(gunicorn.children(recursive=True))
-    for path in Path(env["MLM_PROD_DIR"]).glob("*.pid"):
+def stack_processes(env, extra=()):
+    """The stack's processes (gunicorn, task workers, Redis, PostgreSQL) and ``extra`` ones,
+    with their children: what the server side spends CPU on. Other PostgreSQL servers on the
+    machine (other people's tests) are not counted."""
+    directory = Path(env["MLM_PROD_DIR"])
+    roots = [int(env["MLM_PROD_GUNICORN_PID"]), int(env["MLM_PROD_REDIS_PID"]), *extra]
+    roots += [int(path.read_text()) for path in directory.glob("*.pid")]
+    roots.append(int((directory / "pg" / "data" / "postmaster.pid").read_text().split()[0]))
+    processes = []
+    for pid in roots:
         try:
-            pids.append(psutil.Process(int(path.read_text())))
-        except (psutil.Error, ValueError):
+            process = psutil.Process(pid)
+            processes += [process, *process.children(recursive=True)]
+        except psutil.Error:
             pass
-    pids.extend(p for p in psutil.process_iter(["username"]) if p.info["username"] == "postgres")
-    return pids
+    return processes
 
 
 def cpu_seconds(processes):
@@ -476,7 +481,7 @@ def snapshot(env, seconds, users, server_cpu, client_cpu):
     }
 
 
-def ramp(label, url, classes, stages, stage_seconds, stack_env, budget, out):
+def ramp(label, url, classes, stages, stage_seconds, stack_env, budget, out, extra=()):
     env = Environment(user_classes=classes, host=url)
     runner = env.create_local_runner()
     me = psutil.Process()
@@ -493,7 +498,7 @@ def ramp(label, url, classes, stages, stage_seconds, stack_env, budget, out):
         runner.start(users, spawn_rate=max(10, users))
         gevent.sleep(3)  # the new users are under way
         env.stats.reset_all()
-        processes = stack_processes(stack_env)
+        processes = stack_processes(stack_env, extra)
         server0, client0 = cpu_seconds(processes), cpu_seconds([me])
         started = time.monotonic()
         gevent.sleep(stage_seconds)
@@ -885,6 +890,7 @@ def main():
                     stack_env,
                     budget,
                     out,
+                    extra=[stock_process.pid],
                 )
             )
             runs.append(
