@@ -576,6 +576,7 @@ def free_port():
 
 
 def start_stack(port, size, workers, log):
+    """``bash dev.sh prod`` in a session of its own, and the file its environment will be in."""
     env_file = Path(tempfile.mkdtemp(prefix="mlm-load-")) / "env"
     env = {
         **os.environ,
@@ -594,11 +595,22 @@ def start_stack(port, size, workers, log):
         start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    return process, env_file
+
+
+def wait_for_stack(process, env_file, log):
     while not env_file.exists():
         if process.poll() is not None:
             raise SystemExit(f"bash dev.sh prod ended (exit {process.returncode}); see {log.name}")
         time.sleep(1)
-    return process, read_env(env_file)
+    return read_env(env_file)
+
+
+def stop_stack(process):
+    """Ctrl-C to the stack's session: dev.sh stops every process it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+    process.wait(180)
 
 
 def manage(stack_env, code, extra_env=None):
@@ -864,7 +876,12 @@ def main():
         stack_env = read_env(args.stack_env)
     else:
         print(f"starting bash dev.sh prod (log: {log.name}) ...", flush=True)
-        process, stack_env = start_stack(args.port, args.members, args.workers, log)
+        process, env_file = start_stack(args.port, args.members, args.workers, log)
+        try:
+            stack_env = wait_for_stack(process, env_file, log)
+        except BaseException:
+            stop_stack(process)
+            raise
     url = stack_env["MLM_PROD_URL"]
     stock_process = None
     try:
@@ -1029,8 +1046,7 @@ def main():
             stock_process.send_signal(signal.SIGTERM)
             stock_process.wait(60)
         if process is not None:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(180)
+            stop_stack(process)
 
 
 if __name__ == "__main__":
