@@ -5,7 +5,7 @@ import pytest
 from oscar_mlm.exceptions import MlmError, PlacementRefused
 from oscar_mlm.exports import csv_cell, csv_lines
 from oscar_mlm.money import ZERO, quantize
-from oscar_mlm.parsing import clean_text, parse_id
+from oscar_mlm.parsing import clean_text, int_argument, parse_id, parse_int
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,30 @@ from oscar_mlm.parsing import clean_text, parse_id
 )
 def test_parse_id(value, expected):
     assert parse_id(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("0", 0), ("-5", None), ("12", 12), ("101", None), ("²", None), ("١٢", None), ("-", None),
+     ("--1", None), ("1\x00", None), ("9" * 400, None), (7, 7), (-1, None)],
+)
+def test_parse_int(value, expected):
+    assert parse_int(value, 0, 100) == expected
+
+
+def test_parse_int_with_negative_bounds():
+    assert parse_int("-5", -10, 10) == -5
+    assert parse_int("-11", -10, 10) is None
+
+
+def test_int_argument_refuses_with_a_message():
+    import argparse
+
+    days = int_argument(0, 365)
+    assert days(" 30 ") == 30
+    for value in ["²", "١٢", "-1", "366", "\x00", ""]:
+        with pytest.raises(argparse.ArgumentTypeError, match="whole number from 0 to 365"):
+            days(value)
 
 
 def test_clean_text():
