@@ -17,6 +17,7 @@ from oscar.templatetags.currency_filters import currency
 
 from oscar_mlm.conf import get_setting
 from oscar_mlm.exports import csv_response
+from oscar_mlm.parsing import clean_text, parse_id
 
 from . import services
 from .exceptions import CreditError
@@ -52,8 +53,13 @@ def keyset_page(entries, before, per_page):
 
 
 def parse_before(request):
-    value = request.GET.get("before", "")
-    return int(value) if value.isdigit() else None
+    """The page's keyset cursor: an entry id, or ``None`` (the first page) for anything else."""
+    return parse_id(request.GET.get("before"))
+
+
+def search_text(request):
+    """The staff search box; text PostgreSQL cannot search for (a NUL byte) searches for nothing."""
+    return clean_text(request.GET.get("q"), max_length=200) or ""
 
 
 class LedgerMixin:
@@ -83,7 +89,10 @@ class LedgerView(LedgerMixin, generic.TemplateView):
     template_name = "oscar_mlm/mlm_credit/ledger.html"
 
     def get_account(self):
-        currency = self.request.GET.get("currency") or settings.OSCAR_DEFAULT_CURRENCY
+        currency = (
+            clean_text(self.request.GET.get("currency"), max_length=3)
+            or settings.OSCAR_DEFAULT_CURRENCY
+        )
         accounts = CreditAccount.objects.filter(user=self.request.user)
         return accounts.filter(currency=currency.upper()).first() or accounts.first()
 
@@ -148,7 +157,7 @@ class StaffAccountListView(generic.ListView):
 
     def get_queryset(self):
         qs = CreditAccount.objects.select_related("user").order_by("-id")
-        query = self.request.GET.get("q", "").strip()
+        query = search_text(self.request)
         if query:
             qs = qs.filter(
                 Q(user__email__icontains=query)
@@ -159,7 +168,7 @@ class StaffAccountListView(generic.ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["q"] = self.request.GET.get("q", "")
+        ctx["q"] = search_text(self.request)
         return ctx
 
 
@@ -220,7 +229,7 @@ class StaffRuleListView(generic.TemplateView):
             "product"
         )
         ctx["classes"] = ProductClass.objects.select_related("mlm_credit_rule").order_by("name")
-        query = self.request.GET.get("q", "").strip()
+        query = search_text(self.request)
         ctx["q"] = query
         if query:
             ctx["products"] = Product.objects.filter(

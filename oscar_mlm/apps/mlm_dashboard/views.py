@@ -40,6 +40,7 @@ from oscar_mlm.core.loading import get_classes
 from oscar_mlm.exceptions import MlmError
 from oscar_mlm.exports import csv_response
 from oscar_mlm.money import quantize
+from oscar_mlm.parsing import parse_id
 
 (
     MemberCreateForm,
@@ -89,9 +90,6 @@ SPONSOR_ERRORS = (
 # The member page shows only the newest changes; the audit page has them all.
 HISTORY_ON_MEMBER_PAGE = 10
 
-# Larger numbers cannot be a member number and would overflow the database integer.
-MAX_MEMBER_NUMBER_DIGITS = 18
-
 
 def add_network_error(form, exc):
     field = None
@@ -135,9 +133,9 @@ def search_members(queryset, q="", kind="", status="", storefront=""):
             | Q(user__last_name__icontains=term)
             | Q(handle__icontains=term)
         )
-        number = term.lstrip("#")
-        if number.isdigit() and len(number) <= MAX_MEMBER_NUMBER_DIGITS:
-            match |= Q(pk=int(number))
+        number = parse_id(term.lstrip("#"))
+        if number is not None:
+            match |= Q(pk=number)
         queryset = queryset.filter(match)
     if kind:
         queryset = queryset.filter(kind=kind)

@@ -26,6 +26,7 @@ from oscar.apps.customer.utils import normalise_email
 from oscar.core.loading import get_model
 
 from oscar_mlm.conf import get_setting
+from oscar_mlm.parsing import clean_text, parse_id
 
 from . import emails, tree
 from .exceptions import (
@@ -75,11 +76,12 @@ def get_company():
 
 def find_sponsor(sponsor_id):
     """The member a typed sponsor id names (handle, member number or "#number"), or ``None``."""
-    value = (sponsor_id or "").strip().lstrip("#")
+    value = (clean_text(sponsor_id, max_length=100) or "").lstrip("#")
     if not value:
         return None
-    if value.isdigit():
-        found = Member.objects.filter(pk=int(value)).exclude(kind=Member.COMPANY).first()
+    number = parse_id(value)
+    if number is not None:
+        found = Member.objects.filter(pk=number).exclude(kind=Member.COMPANY).first()
         if found:
             return found
     return Member.objects.filter(handle=normalise_handle(value)).first()

@@ -9,6 +9,7 @@ from oscar.core.loading import get_class, get_model
 from oscar_mlm.apps.mlm_network.mixins import CurrentMemberMixin
 from oscar_mlm.conf import get_setting
 from oscar_mlm.exceptions import MlmError
+from oscar_mlm.parsing import parse_id
 
 from . import rules, services, throttle
 from .exceptions import TooManyAttempts, UnknownCode
@@ -103,8 +104,9 @@ class VoucherListView(DistributorRequiredMixin, generic.TemplateView):
     def post(self, request, *args, **kwargs):
         try:
             if "deactivate" in request.POST:
+                # The button's value is the code's id; another value is no code of this partner.
                 dv = get_object_or_404(
-                    DistributorVoucher, pk=request.POST.get("deactivate"), issuer=self.member
+                    DistributorVoucher, pk=parse_id(request.POST["deactivate"]), issuer=self.member
                 )
                 services.deactivate_voucher(distributor_voucher=dv, member=self.member)
                 messages.success(

@@ -32,7 +32,7 @@ def parse_amount(value, *, allow_zero=False):
         amount = Decimal(str(value).strip().replace(",", ".") if isinstance(value, str) else value)
     except (InvalidOperation, ValueError, TypeError):
         raise InvalidAmount() from None
-    if not amount.is_finite():
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
         raise InvalidAmount()
     if amount < 0:
         raise InvalidAmount(_("The amount must be positive."))

@@ -1,8 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from oscar_mlm.apps.mlm_credit import services
+from oscar_mlm.parsing import int_argument
+
+# A hundred years: further back than any ledger, and a date the calendar can still hold.
+MAX_DAYS = 36500
 
 
 class Command(BaseCommand):
@@ -14,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
-            type=int,
+            type=int_argument(0, MAX_DAYS),
             default=None,
             help="Look this many days back (default OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS; "
             "0: the whole ledger).",
@@ -26,8 +30,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         days = options["days"]
-        if days is not None and days < 0:
-            raise CommandError(_("--days must be 0 or more."))
         orphans = services.orphan_spends(lookback_days=days)
         if options["dry_run"]:
             for entry in orphans:
