@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import services
 from oscar_mlm.apps.mlm_network.exceptions import NetworkError
+from oscar_mlm.parsing import MAX_ID, parse_int
 
 from . import network, orders
 from .orders import GeneratedOrders
@@ -59,10 +60,10 @@ def existing_demo_people():
 
 
 def _whole_number(value, name):
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number, not {value!r}.") from None
+    number = parse_int(value, -MAX_ID, MAX_ID)
+    if number is None:
+        raise ValueError(f"{name} must be a whole number, not {value!r}.")
+    return number
 
 
 def validate_size(value):

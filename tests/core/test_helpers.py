@@ -34,8 +34,20 @@ def test_parse_id(value, expected):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("0", 0), ("-5", None), ("12", 12), ("101", None), ("²", None), ("١٢", None), ("-", None),
-     ("--1", None), ("1\x00", None), ("9" * 400, None), (7, 7), (-1, None)],
+    [
+        ("0", 0),
+        ("-5", None),
+        ("12", 12),
+        ("101", None),
+        ("²", None),
+        ("١٢", None),
+        ("-", None),
+        ("--1", None),
+        ("1\x00", None),
+        ("9" * 400, None),
+        (7, 7),
+        (-1, None),
+    ],
 )
 def test_parse_int(value, expected):
     assert parse_int(value, 0, 100) == expected

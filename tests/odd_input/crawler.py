@@ -7,6 +7,7 @@ two sources: the keys a view actually reads from ``request.GET``/``request.POST`
 (recorded by :class:`RecordingMiddleware`) and the forms in the HTML it renders.
 """
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
@@ -207,3 +208,40 @@ def forms_in(response, page_path):
         target = urlsplit(form.action)
         form.path = target.path or page_path
     return parser.forms
+
+
+# -- writes that stayed ------------------------------------------------------------------------
+
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\s+"?(\w+)"?', re.I)
+
+
+def net_writes(captured_queries):
+    """The tables written by statements that were not rolled back to a savepoint.
+
+    A refusal may come from an all-or-nothing service that wrote and then rolled
+    its savepoint back: that changed nothing.
+    """
+    stack = [("", set())]
+    for query in captured_queries:
+        sql = query["sql"] or ""
+        if m := SAVEPOINT.match(sql):
+            verb, name = m.group(1).upper(), m.group(2)
+            if verb == "SAVEPOINT":
+                stack.append((name, set()))
+                continue
+            names = [n for n, _ in stack]
+            if name not in names:
+                continue
+            index = names.index(name)
+            if verb.startswith("RELEASE"):
+                for _, writes in stack[index:]:
+                    stack[index - 1][1].update(writes)
+                del stack[index:]
+            else:  # rolled back: its writes are gone, the savepoint stays
+                for _, writes in stack[index:]:
+                    writes.clear()
+                del stack[index + 1 :]
+        elif m := WRITE.match(sql):
+            stack[-1][1].add(m.group(1))
+    return set().union(*(writes for _, writes in stack))

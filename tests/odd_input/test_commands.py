@@ -13,7 +13,8 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from .test_odd_input import ODD, WRITE
+from .crawler import net_writes
+from .test_odd_input import ODD
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,7 @@ def test_odd_option_values_are_refused_cleanly(company, name, app):
     )
     for option, values in value_options(command, name):
         for value in values:
+            connection.queries_log.clear()
             with transaction.atomic():
                 with CaptureQueriesContext(connection) as queries:
                     try:
@@ -75,9 +77,7 @@ def test_odd_option_values_are_refused_cleanly(company, name, app):
                         )
                         refused = False
                 transaction.set_rollback(True)
-            writes = {
-                m.group(1) for q in queries.captured_queries if (m := WRITE.match(q["sql"] or ""))
-            }
+            writes = net_writes(queries.captured_queries)
             if refused and writes:
                 failures.append(
                     f"{name} {option}={value[:20]!r} refused but wrote {sorted(writes)}"

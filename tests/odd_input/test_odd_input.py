@@ -70,7 +70,6 @@ ODD_PATH_INT = ["9" * 30, "0", "9223372036854775808", "2147483648"]
 # Writes a refused request may still make: the session, the basket Oscar opens lazily
 # (and sorl-thumbnail's key-value store, a cache of image sizes).
 WRITES_ALLOWED = {"django_session", "basket_basket", "thumbnail_kvstore"}
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 
 
 @pytest.fixture
@@ -153,11 +152,7 @@ class Sweep:
             self.failures.append(f"{where} -> {response.status_code}: {self.exception}")
             return response
         refused = method == "get" or response.status_code not in (301, 302, 303)
-        writes = {
-            m.group(1)
-            for q in queries.captured_queries
-            if (m := WRITE.match(q["sql"] or "")) and m.group(1) not in WRITES_ALLOWED
-        }
+        writes = crawler.net_writes(queries.captured_queries) - WRITES_ALLOWED
         if refused and writes:
             self.failures.append(f"{where} -> {response.status_code} but wrote to {sorted(writes)}")
         return response

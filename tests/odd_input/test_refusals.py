@@ -215,3 +215,31 @@ def test_thank_you_preview_still_shows_an_order(staff_client):
 def test_orphan_return_days_must_be_a_whole_number_in_range(db, value):
     with pytest.raises(CommandError, match="--days.*whole number from 0 to 36500"):
         call_command("mlm_credit_return_orphans", f"--days={value}", "--no-progress")
+
+
+@pytest.mark.parametrize("option", ["--size", "--seed", "--orders"])
+def test_demo_numbers_in_other_scripts_are_refused(company, option):
+    with pytest.raises(CommandError, match=f"{option} must be a whole number"):
+        call_command("mlm_demo_network", f"{option}=١٢", "--no-progress")
+    assert not Member.objects.exclude(pk=company.pk).exists()
+
+
+def test_import_from_a_file_name_with_a_nul_byte_is_refused(company):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("mlm_import_members", "--csv=members\x00.csv")
+    assert not Member.objects.exclude(pk=company.pk).exists()
+
+
+def test_writes_rolled_back_to_a_savepoint_do_not_count():
+    from .crawler import net_writes
+
+    def run(*sql):
+        return net_writes([{"sql": s} for s in sql])
+
+    assert run('INSERT INTO "a" VALUES (1)') == {"a"}
+    assert run('SAVEPOINT "s1"', 'UPDATE "a" SET x=1', 'ROLLBACK TO SAVEPOINT "s1"') == set()
+    assert run('SAVEPOINT "s1"', 'DELETE FROM "b"', 'RELEASE SAVEPOINT "s1"') == {"b"}
+    assert run(
+        'SAVEPOINT "s1"', 'INSERT INTO "a"', 'SAVEPOINT "s2"', 'INSERT INTO "b"',
+        'RELEASE SAVEPOINT "s2"', 'ROLLBACK TO SAVEPOINT "s1"', 'INSERT INTO "c"',
+    ) == {"c"}  # fmt: skip

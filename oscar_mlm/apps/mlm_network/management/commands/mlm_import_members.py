@@ -76,10 +76,10 @@ class Command(BaseCommand):
         if options["csv"]:
             try:
                 data = Path(options["csv"]).read_bytes().decode("utf-8")
-            except OSError as exc:
+            except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
                 raise CommandError(
                     _("Cannot read %(file)s: %(error)s")
-                    % {"file": options["csv"], "error": exc.strerror}
+                    % {"file": options["csv"], "error": getattr(exc, "strerror", None) or exc}
                 ) from exc
             except UnicodeDecodeError as exc:
                 raise CommandError(
