@@ -76,14 +76,14 @@ class Command(BaseCommand):
         if options["csv"]:
             try:
                 data = Path(options["csv"]).read_bytes().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CommandError(
+                    _("%(file)s is not UTF-8 text.") % {"file": options["csv"]}
+                ) from exc
             except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
                 raise CommandError(
                     _("Cannot read %(file)s: %(error)s")
                     % {"file": options["csv"], "error": getattr(exc, "strerror", None) or exc}
-                ) from exc
-            except UnicodeDecodeError as exc:
-                raise CommandError(
-                    _("%(file)s is not UTF-8 text.") % {"file": options["csv"]}
                 ) from exc
             return imports.read_csv(data)
         users = imports.users_without_member(include_staff=options["include_staff"])
