@@ -4,12 +4,14 @@ import random
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import services, tree
 from oscar_mlm.apps.mlm_network.exceptions import (
     CycleError,
+    EmailTaken,
     HandleTaken,
     InactiveSponsor,
     NetworkError,
@@ -142,3 +144,68 @@ def test_same_user_registered_twice_at_once():
     assert sorted(k for k, _ in results) == ["error", "ok"]
     assert isinstance(next(v for k, v in results if k == "error"), NetworkError)
     assert Member.objects.filter(user=user).count() == 1
+
+
+def hold_after_the_user_is_written(monkeypatch, people):
+    """Let each create_person wait, its user inserted, until all are there (or 3 s pass).
+
+    Without the e-mail lock every caller has passed the duplicate check by then,
+    so all of them would commit a user; with it the others wait for the lock
+    and the barrier gives up.
+    """
+    everyone = threading.Barrier(people)
+    register = services.register_member
+
+    def slow_register(**kwargs):
+        try:
+            everyone.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass
+        return register(**kwargs)
+
+    monkeypatch.setattr(services, "register_member", slow_register)
+
+
+def test_same_email_created_at_once_in_any_case_gives_one_user(monkeypatch):
+    company = services.ensure_company()
+    spellings = ["nina@example.com", "Nina@example.com", "NINA@example.com", "nINA@example.com"]
+    hold_after_the_user_is_written(monkeypatch, len(spellings))
+    results = run_at_once(
+        *(lambda e=e: services.create_person(email=e, sponsor=company, send_welcome=False)
+          for e in spellings)  # fmt: skip
+    )
+    assert sorted(k for k, _ in results) == ["error", "error", "error", "ok"], results
+    assert all(isinstance(v, EmailTaken) for k, v in results if k == "error")
+    User = get_user_model()
+    assert User.objects.filter(email__iexact="nina@example.com").count() == 1
+    assert Member.objects.exclude(kind="company").count() == 1
+
+
+def test_same_email_signed_up_at_once_gives_one_user(monkeypatch, settings):
+    from oscar_mlm.apps.mlm_network.forms import SignupForm
+
+    settings.OSCAR_MLM_COMPANY_SIGNUP = "sponsor_id"
+    company = services.ensure_company()
+    anna = DistributorFactory(parent=company, handle="anna")
+    forms = []
+    for spelling in ["nina@example.com", "Nina@example.com", "NINA@example.com"]:
+        form = SignupForm(
+            data={
+                "sponsor_id": "anna",
+                "email": spelling,
+                "password1": "a-Long-passw0rd",
+                "password2": "a-Long-passw0rd",
+            }
+        )
+        assert form.is_valid(), form.errors  # nobody has the address yet
+        forms.append(form)
+    hold_after_the_user_is_written(monkeypatch, len(forms))
+    results = run_at_once(*(form.save for form in forms))
+
+    assert sorted(k for k, _ in results) == ["error", "error", "ok"], results
+    assert all(isinstance(v, EmailTaken) for k, v in results if k == "error")
+    User = get_user_model()
+    assert User.objects.filter(email__iexact="nina@example.com").count() == 1
+    assert [m.parent_id for m in Member.objects.filter(user__email__iexact="nina@example.com")] == [
+        anna.pk
+    ]

@@ -147,6 +147,27 @@ def test_sign_up_fails_cleanly_when_sponsor_deactivated_meanwhile(
     assert not User.objects.filter(email="new@example.com").exists()
 
 
+def test_sign_up_fails_cleanly_when_the_address_was_taken_meanwhile(
+    client, anna, sponsor_id_policy, monkeypatch
+):
+    """The address passes the form check, then someone else gets it before the save."""
+    from oscar_mlm.apps.mlm_network import forms
+
+    original = forms.SignupForm.clean_email
+
+    def clean_then_taken(form):
+        email = original(form)
+        User.objects.create_user(username="other", email=email.upper(), password="x")
+        return email
+
+    monkeypatch.setattr(forms.SignupForm, "clean_email", clean_then_taken)
+    response = client.post(REGISTER, form_data(sponsor_id="anna"))
+    assert response.status_code == 200
+    assert "already exists" in str(response.context["form"].errors["email"])
+    assert User.objects.filter(email__iexact="new@example.com").count() == 1
+    assert not Member.objects.filter(user__email__iexact="new@example.com").exists()
+
+
 def test_invalid_password_keeps_nothing(client, anna, sponsor_id_policy):
     response = client.post(REGISTER, form_data(sponsor_id="anna", password2="other"))
     assert "password2" in response.context["form"].errors

@@ -75,6 +75,9 @@ class SignupForm(EmailUserCreationForm):
 
     def save(self, commit=True):
         with transaction.atomic():
+            if commit:
+                # clean_email checked without a lock: check again under it.
+                services.claim_email(self.cleaned_data["email"])
             user = super().save(commit=commit)
             if commit:
                 services.sign_up(

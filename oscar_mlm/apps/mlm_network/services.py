@@ -9,14 +9,15 @@ Locks: moves (staff reassignment, roll-up) take the network lock, a row lock
 on the company root, so the cycle check sees every committed move and two
 crossing moves cannot both pass. Member rows are then locked in ascending pk
 order. A sign-up only adds a leaf, which cannot close a cycle; it locks its
-sponsor's row so the sponsor cannot be deactivated under it.
+sponsor's row so the sponsor cannot be deactivated under it. Creating a user
+locks its e-mail address first (:func:`claim_email`).
 """
 
 from datetime import timedelta
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -152,6 +153,24 @@ def _lock(*pks):
     if len(locked) != len(wanted):
         raise NetworkError(_("A member was removed while the network was being changed."))
     return locked
+
+
+def claim_email(email):
+    """Inside a transaction: make ``email`` this transaction's, or raise :class:`EmailTaken`.
+
+    Takes a transaction-level lock on the address in any case (PostgreSQL
+    advisory lock), so two transactions creating a user with the same address
+    at once queue up, and the second sees the first's user. The check is
+    ``email__iexact``, served by the ``UPPER(email)`` index (migration ``mlm_network`` 0005).
+    """
+    if connection.vendor == "postgresql":
+        # Python's upper() folds at least what PostgreSQL's UPPER() folds: one key per address.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"mlm-email:{email.upper()}"]
+            )
+    if User._default_manager.filter(email__iexact=email).exists():
+        raise EmailTaken()
 
 
 def _audit(member, old_sponsor_id, new_sponsor, source, changed_by, reason):
@@ -301,8 +320,7 @@ def create_person(
     if not email:
         raise NetworkError(_("An e-mail address is required."))
     with transaction.atomic():
-        if User._default_manager.filter(email__iexact=email).exists():
-            raise EmailTaken()
+        claim_email(email)
         user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         if "username" in [f.name for f in User._meta.fields]:
             from oscar.apps.customer.forms import generate_username

@@ -14,7 +14,7 @@ from oscar_mlm.core.loading import get_class as get_mlm_class
 from oscar_mlm.exceptions import MlmError
 
 from . import services, tree
-from .exceptions import NetworkError
+from .exceptions import EmailTaken, NetworkError
 from .mixins import CurrentMemberMixin
 from .signup import COMPANY_SIGNUP_NONE, company_policy, resolve_signup
 
@@ -46,6 +46,9 @@ class SignupMixin:
         """Oscar's register_user, turning a refusal into a form error."""
         try:
             return self.register_user(form)
+        except EmailTaken as exc:
+            form.add_error("email", exc.message)
+            return None
         except MlmError as exc:
             form.add_error("sponsor_id" if "sponsor_id" in form.fields else None, exc.message)
             return None

@@ -1,0 +1,60 @@
+"""The UPPER(email) indexes serve ``__iexact`` lookups on PostgreSQL."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from oscar.core.loading import get_model
+
+from oscar_mlm.demo import bulk
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+User = get_user_model()
+Order = get_model("order", "Order")
+
+
+def plan_of(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def indexes_of(table):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table]
+        )
+        return dict(cursor.fetchall())
+
+
+def test_the_user_table_has_an_upper_email_index():
+    definition = indexes_of(User._meta.db_table)["mlm_user_email_upper"]
+    assert "upper((email)::text)" in definition
+
+
+def test_the_order_table_has_an_upper_guest_email_index():
+    definition = indexes_of(Order._meta.db_table)["mlm_order_guest_email_upper"]
+    assert "upper((guest_email)::text)" in definition
+
+
+def test_email_iexact_uses_the_index_on_a_large_user_table():
+    ids = bulk.reserve_ids(User, 20_000)
+    bulk.insert(
+        User,
+        len(ids),
+        {
+            "id": ids,
+            "password": "!",
+            "username": [f"u{pk}" for pk in ids],
+            "email": [f"person{pk}@example.com" for pk in ids],
+        },
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {User._meta.db_table}")
+
+    lookup = User._default_manager.filter(email__iexact=f"PERSON{ids[7]}@example.com")
+    plan = plan_of(lookup)
+    assert "mlm_user_email_upper" in plan, plan
+    assert "Seq Scan" not in plan, plan
+    assert lookup.get().pk == ids[7]
