@@ -4,7 +4,8 @@ Called at the basket (to explain a refusal), by the offer condition (to apply
 the discount) and again inside the order transaction under row locks.
 """
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -32,6 +33,7 @@ __all__ = [
 
 Order = get_model("order", "Order")
 Member = get_model("mlm_network", "Member")
+User = get_user_model()
 
 
 def uses_so_far(dv):
@@ -51,31 +53,69 @@ def check_code(dv, now=None):
         raise CodeUsedUp()
 
 
+def buyer_facts(issuer=None, user=None, email=None, exclude_order=None):
+    """``(own_code, has_ordered)`` of a buyer, in one query.
+
+    ``own_code``: the buyer's member is ``issuer`` (a pk or member) or in its
+    upline. ``has_ordered``: an order other than ``exclude_order`` was placed
+    under the user's account, or under the e-mail address (the user's own by
+    default) as a guest or by any user with that address, in any case. Each
+    part is an index lookup: the upline walk follows primary keys, orders are
+    found through ``user_id`` and the ``UPPER(email)`` indexes (migrations
+    ``mlm_network`` 0005 and ``mlm_vouchers`` 0002), so the cost does not grow
+    with the number of orders or users.
+    """
+    user_id = None
+    if user is not None and getattr(user, "is_authenticated", False):
+        user_id = user.pk
+        email = email or user.email
+    quote = connection.ops.quote_name
+    members, orders = quote(Member._meta.db_table), quote(Order._meta.db_table)
+    users = quote(User._meta.db_table)
+    email_column = quote(User._meta.get_field(User.get_email_field_name()).column)
+    params = []
+    own = "FALSE"
+    if issuer is not None and user_id is not None:
+        cte, params = tree.upline_cte(issuer)
+        own = f"EXISTS (SELECT 1 FROM up JOIN {members} m ON m.id = up.id WHERE m.user_id = %s)"
+        params = [*params, user_id]
+    else:
+        cte = ""
+    # CAST(... AS TEXT) is the ::text of Django's iexact, so PostgreSQL uses the UPPER indexes.
+    sql = (
+        f"{cte} SELECT {own}, ("
+        f" EXISTS (SELECT 1 FROM {orders} o WHERE o.user_id = %s AND o.id <> %s)"
+        f" OR EXISTS (SELECT 1 FROM {orders} o"
+        "   WHERE UPPER(CAST(o.guest_email AS TEXT)) = UPPER(%s) AND o.id <> %s)"
+        f" OR EXISTS (SELECT 1 FROM {orders} o JOIN {users} u ON u.id = o.user_id"
+        f"   WHERE UPPER(CAST(u.{email_column} AS TEXT)) = UPPER(%s) AND o.id <> %s))"
+    )
+    exclude_id = exclude_order.pk if exclude_order is not None else 0
+    email = email or None  # no address: nothing matches (NULL)
+    params += [user_id, exclude_id, email, exclude_id, email, exclude_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        own_code, ordered = cursor.fetchone()
+    return bool(own_code), bool(ordered)
+
+
 def has_ordered(user=None, email=None, exclude_order=None):
     """Whether an order was placed before under this account or e-mail address."""
-    match = Q(pk__in=[])
-    if user is not None and getattr(user, "is_authenticated", False):
-        match |= Q(user=user)
-        email = email or user.email
-    if email:
-        match |= Q(guest_email__iexact=email) | Q(user__email__iexact=email)
-    orders = Order.objects.filter(match)
-    if exclude_order is not None:
-        orders = orders.exclude(pk=exclude_order.pk)
-    return orders.exists()
+    return buyer_facts(user=user, email=email, exclude_order=exclude_order)[1]
 
 
 def check_buyer(dv, user=None, email=None, exclude_order=None):
-    member = None
-    if user is not None and getattr(user, "is_authenticated", False):
-        member = Member.objects.filter(user=user).first()
-    check_not_own_code(dv, member, tree.upline_ids(dv.issuer) if member is not None else ())
-    check_new_customer(user=user, email=email, exclude_order=exclude_order)
+    """Raise unless the buyer may use ``dv``, at the basket: one query (:func:`buyer_facts`)."""
+    own_code, ordered = buyer_facts(dv.issuer_id, user, email, exclude_order)
+    if own_code:
+        raise OwnCode()
+    if ordered:
+        raise NotNewCustomer()
 
 
 def check_not_own_code(dv, member, issuer_upline):
     """Refuse the issuer's own code and codes from the buyer's downline (``issuer_upline``:
-    the pks above the issuer)."""
+    the pks above the issuer). For the placement, which has read both under locks."""
     if member is not None and (member.pk == dv.issuer_id or member.pk in issuer_upline):
         raise OwnCode()
 
