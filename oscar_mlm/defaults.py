@@ -60,10 +60,11 @@ OSCAR_MLM_RESERVED_HANDLES = (
     "staging",
 )
 
-# What happens to the first line of a deactivated distributor:
-# "roll_up": each member moves to the deactivated member's sponsor (compression),
-#            one audited sponsor change per moved member;
+# What happens to the first line of a deactivated member (per kind of member in it):
+# "roll_up": roll-up, each moves to the nearest active member above the deactivated
+#            one (normally their sponsor), one audited sponsor change per moved member;
 # "keep": they stay where they are.
+# (Not "compression": that is the commission plan's rule for unqualified distributors.)
 OSCAR_MLM_DEACTIVATION_DISTRIBUTORS = "roll_up"
 OSCAR_MLM_DEACTIVATION_CUSTOMERS = "roll_up"
 

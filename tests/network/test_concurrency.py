@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import services, tree
@@ -17,7 +17,7 @@ from oscar_mlm.apps.mlm_network.exceptions import (
     NetworkError,
     SameSponsor,
 )
-from oscar_mlm.test.factories import DistributorFactory, UserFactory
+from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -209,3 +209,86 @@ def test_same_email_signed_up_at_once_gives_one_user(monkeypatch, settings):
     assert [m.parent_id for m in Member.objects.filter(user__email__iexact="nina@example.com")] == [
         anna.pk
     ]
+
+
+def test_reactivate_waits_for_the_network_lock():
+    """While a move holds the network lock, a reactivation waits (here: gives up after 0.3 s)."""
+    company = services.ensure_company()
+    anna = DistributorFactory(parent=company)
+    services.deactivate(member=anna)
+    locked, finished = threading.Barrier(2), threading.Event()
+    outcome = {}
+
+    def hold_the_network_lock():
+        try:
+            with transaction.atomic():
+                Member.objects.select_for_update().get(kind="company")
+                locked.wait(timeout=30)
+                finished.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def reactivate():
+        locked.wait(timeout=30)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '300ms'")
+                services.reactivate(member=anna)
+            outcome["result"] = "reactivated"
+        except OperationalError as exc:
+            outcome["result"] = exc
+        finally:
+            finished.set()
+            connection.close()
+
+    threads = [threading.Thread(target=f) for f in (hold_the_network_lock, reactivate)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert isinstance(outcome["result"], OperationalError), outcome
+    assert "lock timeout" in str(outcome["result"])
+    assert Member.objects.get(pk=anna.pk).status == "inactive"
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_deactivations_at_once_never_roll_up_below_an_inactive_member(attempt, settings):
+    settings.OSCAR_MLM_DEACTIVATION_DISTRIBUTORS = "keep"
+    company = services.ensure_company()
+    anna = DistributorFactory(parent=company)
+    sam = DistributorFactory(parent=anna)
+    ben = DistributorFactory(parent=sam)
+    customers = [CustomerFactory(parent=ben) for _ in range(3)]
+
+    results = run_at_once(
+        lambda: services.deactivate(member=sam, reason="1"),
+        lambda: services.deactivate(member=ben, reason="2"),
+    )
+
+    assert [k for k, _ in results] == ["ok", "ok"], results
+    for customer in customers:
+        assert Member.objects.get(pk=customer.pk).parent_id == anna.pk
+    # Customers roll up: none is left below an inactive member, whichever went first.
+    assert not Member.objects.filter(kind="customer", parent__status="inactive").exists()
+    assert_one_tree()
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_a_sponsor_and_its_first_line_deactivated_at_once_all_roll_up_to_the_active(attempt):
+    company = services.ensure_company()
+    anna = DistributorFactory(parent=company)
+    sam = DistributorFactory(parent=anna)
+    ben = DistributorFactory(parent=sam)
+    below_ben = [CustomerFactory(parent=ben), DistributorFactory(parent=ben)]
+
+    results = run_at_once(
+        lambda: services.deactivate(member=sam, reason="1"),
+        lambda: services.deactivate(member=ben, reason="2"),
+    )
+
+    assert [k for k, _ in results] == ["ok", "ok"], results
+    for member in [ben, *below_ben]:
+        assert Member.objects.get(pk=member.pk).parent_id == anna.pk
+    assert not Member.objects.filter(parent__status="inactive").exists()
+    assert_one_tree()

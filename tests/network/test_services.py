@@ -315,6 +315,37 @@ def test_deactivate_keep_policy(company, settings):
     assert cust.parent_id == ben.pk
 
 
+def test_roll_up_skips_inactive_members_above(company, settings):
+    """With "keep" an inactive distributor keeps a first line; a roll-up below never lands on it."""
+    settings.OSCAR_MLM_DEACTIVATION_DISTRIBUTORS = "keep"
+    anna = DistributorFactory(parent=company)
+    sam = DistributorFactory(parent=anna)
+    ben = DistributorFactory(parent=sam)
+    c1, c2 = CustomerFactory(parent=ben), CustomerFactory(parent=ben)
+    services.deactivate(member=sam)  # ben stays below sam ("keep")
+    assert Member.objects.get(pk=ben.pk).parent_id == sam.pk
+
+    moves = services.deactivate(member=ben, reason="left")
+
+    assert sorted(m.member_id for m in moves) == sorted([c1.pk, c2.pk])
+    assert {(m.source, m.old_sponsor_id, m.new_sponsor_id) for m in moves} == {
+        ("roll_up", ben.pk, anna.pk)
+    }
+    assert set(anna.children.values_list("pk", flat=True)) == {sam.pk, c1.pk, c2.pk}
+    assert not Member.objects.filter(parent=sam).exclude(pk=ben.pk).exists()
+
+
+def test_roll_up_goes_to_the_company_when_everyone_above_is_inactive(company, settings):
+    settings.OSCAR_MLM_DEACTIVATION_DISTRIBUTORS = "keep"
+    anna = DistributorFactory(parent=company)
+    ben = DistributorFactory(parent=anna)
+    customer = CustomerFactory(parent=ben)
+    services.deactivate(member=anna)
+    services.deactivate(member=ben)
+    assert Member.objects.get(pk=customer.pk).parent_id == company.pk
+    assert SponsorChange.objects.get(member=customer, source="roll_up").new_sponsor == company
+
+
 def test_deactivate_refusals(company):
     inactive = DistributorFactory(parent=company, status="inactive")
     for member in (company, inactive):

@@ -487,7 +487,10 @@ def promote_to_distributor(*, member, handle=None, changed_by=None, reason=""):
 def deactivate(*, member, changed_by=None, reason=""):
     """Deactivate a member; a distributor's first line is handled per settings.
 
-    Returns the sponsor changes of the roll-up (one per moved member).
+    Roll-up moves each member of the first line (of the kinds set to
+    ``"roll_up"``) to the nearest *active* member above the deactivated one,
+    under the network lock and the rules of every move, one audited sponsor
+    change each. Returns those sponsor changes.
     """
     with transaction.atomic():
         _lock_network()
@@ -500,24 +503,39 @@ def deactivate(*, member, changed_by=None, reason=""):
         member.deactivated = timezone.now()
         member.save(update_fields=["status", "deactivated"])
         _audit_status(member, StatusChange.DEACTIVATED, changed_by, reason)
-        moves = []
         policy = {
             Member.DISTRIBUTOR: get_setting("OSCAR_MLM_DEACTIVATION_DISTRIBUTORS"),
             Member.CUSTOMER: get_setting("OSCAR_MLM_DEACTIVATION_CUSTOMERS"),
         }
-        new_sponsor = Member.objects.get(pk=member.parent_id)
         roll_up = [k for k, v in policy.items() if v == "roll_up"]
-        if roll_up:
-            children = Member.objects.select_for_update().filter(parent=member, kind__in=roll_up)
-            why = reason or _("Sponsor %(name)s was deactivated.") % {"name": member.display_name}
-            for child in children.order_by("pk"):
-                moves.append(_move(child, new_sponsor, SponsorChange.ROLL_UP, changed_by, why))
-    return moves
+        # Read after the member's lock: a sign-up below them has committed or waits.
+        children = list(
+            Member.objects.filter(parent=member, kind__in=roll_up).values_list("pk", flat=True)
+        )
+        if not children:
+            return []
+        # Under the network lock nobody above can change status or sponsor meanwhile.
+        new_sponsor_pk = tree.nearest_active_upline_id(member)
+        if new_sponsor_pk is None:
+            raise CompanyMissing()
+        locked = _lock(new_sponsor_pk, *children)
+        new_sponsor = locked[new_sponsor_pk]
+        why = reason or _("Sponsor %(name)s was deactivated.") % {"name": member.display_name}
+        moves = []
+        for pk in sorted(children):
+            _check_move(locked[pk], new_sponsor)  # moving up never closes a cycle
+            moves.append(_move(locked[pk], new_sponsor, SponsorChange.ROLL_UP, changed_by, why))
+        return moves
 
 
 def reactivate(*, member, changed_by=None, reason=""):
-    """Reactivate a member; audited. Members rolled up on deactivation stay where they are."""
+    """Reactivate a member; audited. Members rolled up on deactivation stay where they are.
+
+    Under the network lock, as deactivations and moves, so the sponsor read
+    here cannot be deactivated or the member moved until this commits.
+    """
     with transaction.atomic():
+        _lock_network()
         member = _lock(member.pk)[member.pk]
         if member.status == Member.ACTIVE:
             raise InvalidStatus(_("The member is already active."))

@@ -140,6 +140,18 @@ def downline_size(member, max_depth=None):
     return _rows(cte + " SELECT COUNT(*) FROM down", params)[0][0]
 
 
+def nearest_active_upline_id(member):
+    """The pk of the first active member above ``member`` (its sponsor first), or ``None``."""
+    Member = _member_model()
+    cte, params = upline_cte(member)
+    sql = cte + (
+        f" SELECT up.id FROM up JOIN {_table()} m ON m.id = up.id"
+        " WHERE up.level > 0 AND m.status = %s ORDER BY up.level LIMIT 1"
+    )
+    rows = _rows(sql, [*params, Member.ACTIVE])
+    return rows[0][0] if rows else None
+
+
 def level_of(member, descendant):
     """How many levels ``descendant`` sits below ``member``; ``None`` if not below."""
     target = _pk(member)
