@@ -93,8 +93,10 @@ def parse_args():
     parser.add_argument("--signups", type=int, default=10_000,
                         help="sign-ups through register_member and naive create (default 10000)")
     parser.add_argument("--person-signups", type=int, default=200,
-                        help="sign-ups through create_person, user included (default 200; "
-                             "each scans auth_user for the e-mail address)")
+                        help="sign-ups through create_person, user included (default 200)")
+    parser.add_argument("--orders", type=int, default=200_000,
+                        help="orders generated per size for the new-customer rule "
+                             "(default 200000; 0 skips it)")
     parser.add_argument("--no-tree-queries", action="store_true",
                         help="skip django-tree-queries' descendants()/ancestors() (seconds at 1M)")
     parser.add_argument("--ordered-ids", action="store_true",
@@ -116,6 +118,7 @@ def parse_args():
         args.reps = min(args.reps, 3)
         args.signups = min(args.signups, 1_000)
         args.person_signups = min(args.person_signups, 100)
+        args.orders = min(args.orders, 20_000)
         args.budget = min(args.budget, 5.0)
     too_small = [s for s in args.sizes if s < minimum_size()]
     if too_small:
@@ -825,6 +828,102 @@ def bench_signups(v, facts, args, result):
     result.rows.append(row)
 
 
+def bench_orders(v, facts, args, result):
+    """Orders from the generator, Oscar's factory as the baseline; then the new-customer rule.
+
+    The rule asks, on every basket with a partner's code, whether the buyer is
+    the issuer or above them and whether anyone ordered before under the
+    buyer's account or address. Ours is ``rules.buyer_facts`` (one query over
+    the upline and the UPPER(email) indexes); naive is the code before it: the
+    buyer's member, the issuer's upline, and one ORM query with the three
+    order conditions OR-ed over a join to the users.
+    """
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.db.models import Q
+    from oscar.core.loading import get_model
+    from oscar.test.factories import create_order, create_product
+
+    from oscar_mlm.apps.mlm_network import tree
+    from oscar_mlm.apps.mlm_vouchers import rules
+    from oscar_mlm.demo.orders import generate_orders
+
+    count = args.orders
+    if count <= 0:
+        return
+    Order = get_model("order", "Order")
+    Product = get_model("catalogue", "Product")
+    if not Product.objects.filter(stockrecords__price__isnull=False).exists():
+        for n in range(12):
+            create_product(price=Decimal("4.90") + 3 * n, title=f"Bench product {n}")
+    started = time.perf_counter()
+    generated = generate_orders(count, months=["2026-10"], seed=7)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    sample = 50
+    factory_buyers = list(v.User.objects.order_by("?")[:sample])
+    t = time.perf_counter()
+    for user in factory_buyers:
+        create_order(user=user)
+    factory_seconds = time.perf_counter() - t
+    row = Row(f"orders ({count:,}, per order)")
+    row.ours = Timing(seconds * 1000 / count, count)
+    row.naive = Timing(factory_seconds * 1000 / sample, sample)
+    row.note = (
+        f"ours: demo.orders.generate_orders, {generated.orders:,} orders, {generated.lines:,} "
+        f"lines and {generated.volume_records:,} volume records in {seconds:.1f} s; naive: "
+        f"Oscar's create_order factory ({sample} orders, basket and all)"
+    )
+    result.rows.append(row)
+
+    rng = random.Random(11)
+    buyer_ids = list(
+        Order.objects.exclude(user=None).order_by("?").values_list("user_id", flat=True)[:200]
+    )
+    buyers = [u for u in v.User.objects.in_bulk(buyer_ids).values()]
+    buyers += list(v.User.objects.filter(orders=None).order_by("?")[:50])  # never ordered
+    rng.shuffle(buyers)
+    issuer = facts["branch_head"]
+
+    def ours_for(user):
+        return rules.buyer_facts(issuer, user=user)
+
+    def naive_for(user):
+        member = v.Member.objects.filter(user=user).first()
+        own = member is not None and (
+            member.pk == issuer or member.pk in tree.upline_ids(issuer)
+        )
+        email = user.email
+        ordered = Order.objects.filter(
+            Q(user=user) | Q(guest_email__iexact=email) | Q(user__email__iexact=email)
+        ).exists()
+        return own, ordered
+
+    for user in buyers[:30]:  # both give the same answers
+        if ours_for(user) != naive_for(user):
+            raise AssertionError(f"buyer {user.pk}: {ours_for(user)} != {naive_for(user)}")
+    turns = {"ours": 0, "naive": 0}
+
+    def cycling(name, check):
+        def run():
+            turns[name] += 1
+            return check(buyers[turns[name] % len(buyers)])
+
+        return run
+
+    ours, naive = cycling("ours", ours_for), cycling("naive", naive_for)
+    row = Row(f"new-customer rule ({count:,} orders)")
+    for name, timing in measure_all({"ours": ours, "naive": naive}, args.reps, args.budget).items():
+        setattr(row, name, timing)
+    row.note = (
+        "per buyer check; ours: rules.buyer_facts (one query: upline walk + EXISTS over "
+        "the UPPER(email) indexes); naive: member, upline_ids, Order OR-query over a join"
+    )
+    result.rows.append(row)
+
+
 def explain(v, facts):
     """EXPLAIN (ANALYZE, BUFFERS) of every query our reads send, and of the raw CTE."""
     from django.db import connection
@@ -1035,6 +1134,8 @@ def main():
             explain(v, facts)
         print("  bench_signups ...", flush=True)
         bench_signups(v, facts, args, result)
+        print("  bench_orders ...", flush=True)
+        bench_orders(v, facts, args, result)
         result.notes.append(
             "  load average (1, 5, 15 min) after this size: {:.2f} {:.2f} {:.2f}".format(
                 *os.getloadavg()
