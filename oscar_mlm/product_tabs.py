@@ -3,19 +3,22 @@
 Oscar's product page (``oscar/dashboard/catalogue/product_update.html``) can be
 overridden by one template only: if two apps each shipped an override, only
 the first would show. So the ``oscar_mlm`` package ships the one override,
-which renders every tab registered here, and each installed app registers its
-own tab in ``AppConfig.ready()``::
+which renders every tab the installed apps declare. Like the account menu
+(:mod:`oscar_mlm.navigation`), each app lists its own tabs in its app config::
 
-    register_product_tab(ProductTab("mlm_example", _("Example"), "mlm_example/product_tab.html"))
+    class MlmExampleConfig(OscarConfig):
+        dashboard_product_tabs = [
+            ProductTab("mlm_example", _("Example"), "mlm_example/product_tab.html"),
+        ]
 
-An app that is not installed registers nothing, so its tab is simply absent.
+An app that is not installed declares nothing, so its tab is simply absent.
 A tab's template is included inside the tab pane with the page's context
 (``product``, ``parent``, ``request``...); tabs show only for a saved product.
 """
 
 from dataclasses import dataclass
 
-_tabs = {}
+from django.apps import apps
 
 
 @dataclass(frozen=True)
@@ -26,15 +29,11 @@ class ProductTab:
     order: int = 100
 
 
-def register_product_tab(tab):
-    """Add (or replace, by ``id``) a tab of Oscar's product page."""
-    _tabs[tab.id] = tab
-
-
-def unregister_product_tab(tab_id):
-    _tabs.pop(tab_id, None)
-
-
 def product_tabs():
-    """The registered tabs, by ``order`` then ``id``."""
-    return sorted(_tabs.values(), key=lambda tab: (tab.order, tab.id))
+    """The installed apps' tabs, by ``order`` then ``id``; a later app's tab replaces an
+    earlier one of the same ``id`` (a shop's app can swap one of ours)."""
+    tabs = {}
+    for config in apps.get_app_configs():
+        for tab in getattr(config, "dashboard_product_tabs", ()):
+            tabs[tab.id] = tab
+    return sorted(tabs.values(), key=lambda tab: (tab.order, tab.id))

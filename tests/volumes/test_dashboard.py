@@ -3,12 +3,12 @@
 from decimal import Decimal as D
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
 from oscar_mlm.apps.mlm_commissions import services
-from oscar_mlm.product_tabs import product_tabs, register_product_tab, unregister_product_tab
 from oscar_mlm.test.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,21 +47,19 @@ def test_oscars_product_page_shows_both_tabs(client, staff, cream):
     assert url in html
 
 
-def test_each_tab_shows_without_the_other(client, staff, cream):
-    tabs = {tab.id: tab for tab in product_tabs()}
-    try:
-        unregister_product_tab("mlm_credit")
+def test_each_tab_shows_without_the_other(client, staff, cream, monkeypatch):
+    """An app's tabs come from its app config (oscar_mlm.product_tabs): without them, no tab."""
+    credit, commissions = apps.get_app_config("mlm_credit"), apps.get_app_config("mlm_commissions")
+    with monkeypatch.context() as patch:
+        patch.setattr(credit, "dashboard_product_tabs", [])
         html = product_page(client, cream)
         assert "#mlm_volume" in html and "#mlm_credit" not in html
-        register_product_tab(tabs["mlm_credit"])
-        unregister_product_tab("mlm_volume")
+    with monkeypatch.context() as patch:
+        patch.setattr(commissions, "dashboard_product_tabs", [])
         html = product_page(client, cream)
         assert "#mlm_credit" in html and "#mlm_volume" not in html
-        unregister_product_tab("mlm_credit")
+        patch.setattr(credit, "dashboard_product_tabs", [])
         assert "Product details" in product_page(client, cream)
-    finally:
-        for tab in tabs.values():
-            register_product_tab(tab)
 
 
 def test_the_create_page_has_no_tabs(client, staff):
@@ -130,3 +128,18 @@ def test_customers_cannot_reach_the_pages(client, cream):
     url = reverse("mlm_commissions:mlm-volume-product-rule", kwargs={"product_pk": cream.pk})
     assert client.post(url, {"type": "none"}).status_code == 302  # to the login page
     assert not VolumeRule.objects.exists()
+
+
+def test_a_later_apps_tab_replaces_ours_of_the_same_id(monkeypatch):
+    from oscar_mlm.product_tabs import ProductTab, product_tabs
+
+    ours = [tab.id for tab in product_tabs()]
+    assert ours == ["mlm_credit", "mlm_volume"]
+    shop_tab = ProductTab("mlm_credit", "Points", "shop/points_tab.html", order=120)
+    monkeypatch.setattr(
+        apps.get_app_config("sandbox"), "dashboard_product_tabs", [shop_tab], raising=False
+    )
+    assert [(tab.id, tab.label) for tab in product_tabs()] == [
+        ("mlm_volume", "Volume"),
+        ("mlm_credit", "Points"),
+    ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
+from oscar_mlm.product_tabs import ProductTab
 
 
 class MlmCommissionsConfig(OscarConfig):
@@ -15,21 +16,20 @@ class MlmCommissionsConfig(OscarConfig):
     # A guest whose order belonged to a distributor joins them on sign-up (mlm_network.signup);
     # after the voucher app's resolver, which comes first in INSTALLED_APPS.
     signup_email_resolvers = ["oscar_mlm.apps.mlm_commissions.signup.guest_order_sponsor"]
+    # A tab on Oscar's product page in the dashboard (oscar_mlm.product_tabs).
+    dashboard_product_tabs = [
+        ProductTab(
+            "mlm_volume",
+            _("Volume"),
+            "oscar_mlm/mlm_commissions/dashboard/product_tab.html",
+            order=110,
+        ),
+    ]
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
-        from oscar_mlm.product_tabs import ProductTab, register_product_tab
-
         from . import receivers  # noqa: F401  (order signals -> volume records)
 
-        register_product_tab(
-            ProductTab(
-                "mlm_volume",
-                _("Volume"),
-                "oscar_mlm/mlm_commissions/dashboard/product_tab.html",
-                order=110,
-            )
-        )
         load = lambda name: get_class("mlm_commissions.views", name)  # noqa: E731
         self.volume_rule_list_view = load("StaffVolumeRuleListView")
         self.product_volume_rule_view = load("StaffProductVolumeRuleView")

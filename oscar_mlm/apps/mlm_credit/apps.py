@@ -6,6 +6,7 @@ from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
 from oscar_mlm.navigation import AccountTab
+from oscar_mlm.product_tabs import ProductTab
 
 
 class MlmCreditConfig(OscarConfig):
@@ -18,18 +19,16 @@ class MlmCreditConfig(OscarConfig):
     account_navigation = [
         AccountTab("credit", _("My credit"), "mlm_credit:mlm-credit-ledger", order=40),
     ]
+    # A tab on Oscar's product page in the dashboard (oscar_mlm.product_tabs).
+    dashboard_product_tabs = [
+        ProductTab(
+            "mlm_credit", _("Loyalty credit"), "oscar_mlm/mlm_credit/dashboard/product_tab.html"
+        ),
+    ]
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
-        from oscar_mlm.product_tabs import ProductTab, register_product_tab
-
         from . import checks, receivers  # noqa: F401  (settings checks, order signals)
-
-        register_product_tab(
-            ProductTab(
-                "mlm_credit", _("Loyalty credit"), "oscar_mlm/mlm_credit/dashboard/product_tab.html"
-            )
-        )
 
         load = lambda name: get_class("mlm_credit.views", name)  # noqa: E731
         self.ledger_view = load("LedgerView")
