@@ -78,6 +78,12 @@ OSCAR_MLM_COMPANY_NAME = "The company"
 # Rows per page in the account area and the dashboard.
 OSCAR_MLM_MEMBERS_PER_PAGE = 50
 
+# Whose contact data (e-mail, telephone, postal address) a distributor sees in their
+# downline (mlm_network.privacy): "first_line" (their own first line, which holds their
+# own customers), "customers" (own customers only) or "none". Everyone else in the
+# downline shows name, level and figures only; members outside it answer 404.
+OSCAR_MLM_NETWORK_CONTACT_DATA = "first_line"
+
 # -- Storefronts (partner subdomains) ---------------------------------------------------------
 
 # An unknown, inactive or hidden storefront answers "404" (a friendly not-found

@@ -8,6 +8,7 @@ CHOICES = {
     "OSCAR_MLM_COMPANY_SIGNUP": ("none", "sponsor_id"),
     "OSCAR_MLM_DEACTIVATION_DISTRIBUTORS": ("roll_up", "keep"),
     "OSCAR_MLM_DEACTIVATION_CUSTOMERS": ("roll_up", "keep"),
+    "OSCAR_MLM_NETWORK_CONTACT_DATA": ("first_line", "customers", "none"),
 }
 
 
