@@ -105,7 +105,8 @@ class Book:
                     owner=owner_member, owned_by=owned_by, quantity=1, value=value,
                     volume=value if commissionable else D("0.00"),
                     commissionable=commissionable, currency=currency or self.currency,
-                    booked=booked, idempotency_key=f"order:{number}:line:{line.pk}",
+                    booked=booked, placed=booked,
+                    idempotency_key=f"order:{number}:line:{line.pk}",
                 )
             )
         self.orders[number] = order
@@ -123,6 +124,6 @@ class Book:
             buyer=sale.buyer, buyer_kind=sale.buyer_kind, sponsor=sale.sponsor,
             owner=sale.owner, owned_by=sale.owned_by, quantity=-1, value=-volume,
             volume=-(sale.volume * share).quantize(D("0.01")), commissionable=sale.commissionable,
-            currency=sale.currency, booked=moment(day),
+            currency=sale.currency, booked=moment(day), placed=sale.placed,
             idempotency_key=f"order:{number}:line:{sale.line_id}:refund:{count}",
         )

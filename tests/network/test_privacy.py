@@ -39,7 +39,8 @@ def test_downline_members_come_with_their_level(net):
 def test_everyone_else_is_none_whatever_the_input(net, company, value):
     anna, ben = net["anna"], net["ben"]
     ids = {"zoe": net["zoe"].pk, "company": company.pk, "upline": anna.pk}
-    assert privacy.downline_member(ben if value == "upline" else anna, ids.get(value, value)) is None
+    viewer = ben if value == "upline" else anna
+    assert privacy.downline_member(viewer, ids.get(value, value)) is None
 
 
 def test_contact_data_only_of_the_own_first_line(net):
