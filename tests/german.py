@@ -5,8 +5,11 @@ message whose German differs from the English, cut at its placeholders. A page i
 that shows one of them shows English a translation should have replaced.
 """
 
+import contextlib
 import functools
+import io
 import re
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import django
@@ -25,8 +28,11 @@ def german_catalogues():
     for path in paths:
         if path.exists() and path.resolve() not in seen:
             seen.add(path.resolve())
-            with path.open("rb") as po:
-                yield path, read_po(po, locale="de")
+            # Babel prints a warning for each odd obsolete entry of Oscar's catalogue.
+            quiet = contextlib.nullcontext() if path == OUR_PO else redirect_stdout(io.StringIO())
+            with path.open("rb") as po, quiet:
+                catalogue = read_po(po, locale="de")
+            yield path, catalogue
 
 
 def upstream_msgids():

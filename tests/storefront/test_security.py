@@ -16,7 +16,7 @@ from django.contrib.sites.models import Site
 from django.core import mail, signing
 from django.core.cache import caches
 from django.test import Client, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from oscar.core.loading import get_model
 
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory
@@ -207,6 +207,14 @@ def test_unknown_storefront_renders_oscars_404_page(client, company):
     response = get(client, "ghost.localhost:8000")
     assert response.status_code == 404
     assert "oscar/404.html" in template_names(response)
+
+
+def test_unknown_storefront_answers_in_the_visitors_language(client, company):
+    response = client.get("/", HTTP_HOST="ghost.localhost:8000", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 404
+    with translation.override("de"):
+        assert translation.gettext("Page not found") in response.content.decode()
+    assert "Page not found" not in response.content.decode()
 
 
 def test_unknown_storefront_renders_oscars_404_page_under_debug_too(client, company, settings):

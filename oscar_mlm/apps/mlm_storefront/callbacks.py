@@ -8,7 +8,7 @@ redirect to the company site (``OSCAR_MLM_UNKNOWN_STOREFRONT``). Never a server 
 
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import get_resolver, get_urlconf
-from django.utils import timezone
+from django.utils import timezone, translation
 from oscar.core.loading import get_model
 
 from oscar_mlm.conf import get_setting
@@ -29,7 +29,9 @@ def unknown_storefront(request):
     # a visitor's slip, not a developer's error, so Django's technical page (which tells
     # visitors that DEBUG is on) would be the wrong answer on a shared test system too.
     handler = get_resolver(get_urlconf()).resolve_error_handler(404)
-    return handler(request, Http404("Unknown storefront"))
+    # This runs before LocaleMiddleware: the page speaks the visitor's language all the same.
+    with translation.override(translation.get_language_from_request(request)):
+        return handler(request, Http404("Unknown storefront"))
 
 
 def company_host(request):
