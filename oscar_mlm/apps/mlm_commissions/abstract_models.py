@@ -72,6 +72,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         verbose_name=_("order line"),
     )
     # A refund record points at the sale record it reverses (in part or in full).
+    # Indexed for refunds only (below): a sale's insert at placement skips it.
     refund_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -79,6 +80,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         blank=True,
         related_name="refunds",
         verbose_name=_("refund of"),
+        db_index=False,
     )
     # No index of its own: (buyer, placed) below serves every lookup by buyer.
     buyer = models.ForeignKey(
@@ -92,6 +94,8 @@ class AbstractVolumeRecord(AppendOnlyModel):
     )
     buyer_kind = models.CharField(_("buyer was"), max_length=16, choices=BUYER_KIND_CHOICES)
     # The buyer's sponsor at the moment of the order (None for guests and non-members).
+    # Not indexed: nothing looks records up by it (the owner is what counts), and every
+    # index costs each placement; only deleting a member (PROTECT) would scan.
     sponsor = models.ForeignKey(
         "mlm_network.Member",
         on_delete=models.PROTECT,
@@ -99,6 +103,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         blank=True,
         related_name="+",
         verbose_name=_("sponsor at the order"),
+        db_index=False,
     )
     # The distributor in whose own volume the line counts, or the company.
     # No index of its own: (owner, booked) and (owner, placed) below serve every lookup.
@@ -110,6 +115,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         db_index=False,
     )
     owned_by = models.CharField(_("owned through"), max_length=16, choices=OWNED_BY_CHOICES)
+    # Indexed only where set (below).
     storefront = models.ForeignKey(
         "mlm_network.Member",
         on_delete=models.PROTECT,
@@ -117,6 +123,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         blank=True,
         related_name="+",
         verbose_name=_("storefront of the order"),
+        db_index=False,
     )
     quantity = models.IntegerField(_("quantity"))
     # Merchandise value of the line net of all discounts, excluding tax and shipping.
@@ -162,6 +169,17 @@ class AbstractVolumeRecord(AppendOnlyModel):
                 fields=["guest_email", "id"],
                 condition=~models.Q(guest_email=""),
                 name="mlm_volume_guest_email",
+            ),
+            # Partial: the rows that have one (refunds; orders on a storefront).
+            models.Index(
+                fields=["refund_of"],
+                condition=models.Q(refund_of__isnull=False),
+                name="mlm_volume_refund_of",
+            ),
+            models.Index(
+                fields=["storefront", "placed"],
+                condition=models.Q(storefront__isnull=False),
+                name="mlm_volume_storefront",
             ),
         ]
         constraints = [

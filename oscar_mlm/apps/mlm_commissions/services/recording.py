@@ -13,10 +13,13 @@ transaction, in the benefit's ``apply_deferred``): the issuer owns the order
 that made the buyer their customer.
 """
 
+from decimal import Decimal
+
 from django.apps import apps
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from oscar.core.loading import get_model
+
+from oscar_mlm.money import quantize
 
 from .. import ownership
 
@@ -24,6 +27,7 @@ VolumeRecord = get_model("mlm_commissions", "VolumeRecord")
 VolumeRule = get_model("mlm_commissions", "VolumeRule")
 Member = get_model("mlm_network", "Member")
 Line = get_model("order", "Line")
+Product = get_model("catalogue", "Product")
 
 NO_RULE = (None, None)
 
@@ -34,10 +38,11 @@ def record_order(order, placement=None):
     and the attribution cookie's distributor, if the caller knew them.
     """
     with transaction.atomic(savepoint=False):
-        lines = _unrecorded_lines(order)
+        rows = _lines_and_buyer(order)
+        lines = [row for row in rows if not row[7]]
         if not lines:
             return []
-        buyer = _buyer(order)
+        buyer = _buyer(order, rows[0][8:])
         owner_id, owned_by = _owner(order, buyer, placement)
         storefront = getattr(placement, "storefront", None)
         rules = _rules(lines)
@@ -49,6 +54,7 @@ def record_order(order, placement=None):
                 rules.get(("class", lineage[2]), NO_RULE),
                 rules.get(("class", lineage[3]), NO_RULE),
             )
+            value = _decimal(value)
             volume, commissionable = ownership.line_volume(
                 value=value, quantity=quantity, rule_type=rule_type, points=points
             )
@@ -77,52 +83,70 @@ def record_order(order, placement=None):
         return VolumeRecord.objects.bulk_create(records)
 
 
-def _unrecorded_lines(order):
-    """``[(line id, quantity, value, product, parent, class, parent's class)]`` of the lines
-    without a sale record.
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
 
-    Two plain queries: the anti-join in one took longer to plan than both to run.
+
+def _decimal(value):
+    # SQLite hands NUMERIC columns back as int or float; PostgreSQL as exact Decimals.
+    if value is None:
+        return None
+    return quantize(value if isinstance(value, Decimal) else Decimal(str(value)))
+
+
+def _lines_and_buyer(order):
+    """Every line of ``order``: ``(id, quantity, value, product, parent, class, parent's class,
+    recorded already, buyer member id, kind, sponsor id)``, in one query.
+
+    Plain SQL: this runs in every placement, and the ORM's version (a query per
+    part, or one joining the rules four times, which took 6 ms to plan) cost
+    more than the rest of the recording (benchmarks/volumes.py).
     """
-    recorded = set(
-        VolumeRecord.objects.filter(order=order, kind=VolumeRecord.SALE).values_list(
-            "line_id", flat=True
-        )
+    sql = (
+        "SELECT l.id, l.quantity, l.line_price_excl_tax, l.product_id, p.parent_id,"
+        " p.product_class_id, pp.product_class_id,"
+        f" EXISTS (SELECT 1 FROM {_table(VolumeRecord)} v WHERE v.line_id = l.id AND v.kind = %s),"
+        " m.id, m.kind, m.parent_id"
+        f" FROM {_table(Line)} l"
+        f" LEFT JOIN {_table(Product)} p ON p.id = l.product_id"
+        f" LEFT JOIN {_table(Product)} pp ON pp.id = p.parent_id"
+        f" LEFT JOIN {_table(Member)} m ON m.user_id = %s"
+        " WHERE l.order_id = %s ORDER BY l.id"
     )
-    lines = Line._default_manager.filter(order=order).order_by("pk")
-    return [
-        line
-        for line in lines.values_list(
-            "pk",
-            "quantity",
-            "line_price_excl_tax",
-            "product_id",
-            "product__parent_id",
-            "product__product_class_id",
-            "product__parent__product_class_id",
-        )
-        if line[0] not in recorded
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [VolumeRecord.SALE, order.user_id, order.pk])
+        return cursor.fetchall()
 
 
 def _rules(lines):
-    """``{("product" | "class", pk): (type, points)}`` of the lines' products, in one query.
-
-    Two small queries plan faster than one that joins the rules four times (the
-    planner took 6 ms for that one, measured).
-    """
-    products = {pk for line in lines for pk in line[3:5] if pk}
-    classes = {pk for line in lines for pk in line[5:7] if pk}
-    found = VolumeRule.objects.filter(
-        Q(product_id__in=products) | Q(product_class_id__in=classes)
-    ).values_list("product_id", "product_class_id", "type", "points")
+    """``{("product" | "class", pk): (type, points)}`` of the lines' products, in one query."""
+    products = sorted({pk for line in lines for pk in line[3:5] if pk})
+    classes = sorted({pk for line in lines for pk in line[5:7] if pk})
+    conditions, params = [], []
+    for column, ids in (("product_id", products), ("product_class_id", classes)):
+        if ids:
+            conditions.append(f"{column} IN ({', '.join(['%s'] * len(ids))})")
+            params += ids
+    if not conditions:
+        return {}
+    sql = (
+        f"SELECT product_id, product_class_id, type, points FROM {_table(VolumeRule)}"
+        f" WHERE {' OR '.join(conditions)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
     return {
-        ("product", product) if product else ("class", product_class): (rule_type, points)
-        for product, product_class, rule_type, points in found
+        ("product", product) if product else ("class", product_class): (rule, _decimal(points))
+        for product, product_class, rule, points in found
     }
 
 
-def _buyer(order):
-    """The buyer as the record stores them: member id, kind, sponsor id, guest e-mail."""
+def _buyer(order, member):
+    """The buyer as the record stores them: member id, kind, sponsor id, guest e-mail.
+
+    ``member`` is ``(id, kind, sponsor id)`` of the user's member, all ``None`` if none.
+    """
     if order.user_id is None:
         return {
             "id": None,
@@ -130,11 +154,9 @@ def _buyer(order):
             "sponsor_id": None,
             "guest_email": (order.guest_email or "").strip().lower(),
         }
-    found = Member.objects.filter(user_id=order.user_id).values_list("pk", "kind", "parent_id")
-    member = found.first()
-    if member is None:
-        return {"id": None, "kind": ownership.NOT_MEMBER, "sponsor_id": None, "guest_email": ""}
     pk, kind, parent_id = member
+    if pk is None:
+        return {"id": None, "kind": ownership.NOT_MEMBER, "sponsor_id": None, "guest_email": ""}
     return {
         "id": pk,
         "kind": ownership.buyer_kind_of(kind),
