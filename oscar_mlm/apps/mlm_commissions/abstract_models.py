@@ -106,7 +106,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         db_index=False,
     )
     # The distributor in whose own volume the line counts, or the company.
-    # No index of its own: (owner, booked) and (owner, placed) below serve every lookup.
+    # No index of its own: (owner, placed) below serves every lookup by owner.
     owner = models.ForeignKey(
         "mlm_network.Member",
         on_delete=models.PROTECT,
@@ -153,7 +153,6 @@ class AbstractVolumeRecord(AppendOnlyModel):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["booked", "id"], name="mlm_volume_booked"),
-            models.Index(fields=["owner", "booked"], name="mlm_volume_owner_booked"),
             # Live volumes (volumes.py): index-only on PostgreSQL thanks to ``include``.
             models.Index(
                 fields=["owner", "placed"],
