@@ -6,7 +6,7 @@ sponsor, with no error anywhere. These checks name what is missing.
 """
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 REQUEST_MIDDLEWARE = "django_hosts.middleware.HostsRequestMiddleware"
 STOREFRONT_MIDDLEWARE = "oscar_mlm.apps.mlm_storefront.middleware.StorefrontMiddleware"
@@ -54,3 +54,61 @@ def check_storefront_settings(app_configs, **kwargs):
             )
         )
     return warnings
+
+
+# -- the page cache (cache.py) ------------------------------------------------------------
+
+UPDATE = "oscar_mlm.apps.mlm_storefront.cache.UpdateCacheMiddleware"
+FETCH = "oscar_mlm.apps.mlm_storefront.cache.FetchFromCacheMiddleware"
+# What must run between the two halves of the page cache (docs/hosting.rst).
+BETWEEN = (
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oscar_mlm.apps.mlm_storefront.middleware.StorefrontMiddleware",
+)
+GZIP = "django.middleware.gzip.GZipMiddleware"
+
+
+@register()
+def check_page_cache(app_configs, **kwargs):
+    """The page cache in the wrong place would share what is personal: refuse to start."""
+    middleware = list(settings.MIDDLEWARE)
+    if UPDATE not in middleware and FETCH not in middleware:
+        return []
+    if UPDATE not in middleware or FETCH not in middleware:
+        return [
+            Error(
+                f"Use both halves of the page cache: {UPDATE} and {FETCH}.",
+                id="oscar_mlm.E211",
+            )
+        ]
+    errors = []
+    update, fetch = middleware.index(UPDATE), middleware.index(FETCH)
+    outside = [m for m in BETWEEN if m in middleware and not update < middleware.index(m) < fetch]
+    if outside:
+        errors.append(
+            Error(
+                f"{', '.join(outside)} must come after {UPDATE} and before {FETCH}.",
+                hint="UpdateCacheMiddleware right after HostsRequestMiddleware, "
+                "FetchFromCacheMiddleware right before HostsResponseMiddleware.",
+                id="oscar_mlm.E212",
+            )
+        )
+    if GZIP in middleware and middleware.index(GZIP) > update:
+        errors.append(
+            Error(
+                f"{GZIP} must come before {UPDATE}: the page cache writes each visitor's "
+                "CSRF token into the page, which it cannot do in a compressed one.",
+                id="oscar_mlm.E213",
+            )
+        )
+    if settings.CSRF_USE_SESSIONS:
+        errors.append(
+            Warning(
+                "With CSRF_USE_SESSIONS the page cache stores no page with a form.",
+                id="oscar_mlm.W211",
+            )
+        )
+    return errors

@@ -30,7 +30,9 @@ class StorefrontMiddleware:
     """On a storefront: the link mode of this visit, and the attribution cookie.
 
     Goes after the session middleware. The mode (customer or partner link) is
-    chosen by the entry link and kept in the session per storefront.
+    chosen by the entry link and kept in the session per storefront. With the
+    page cache (``cache.UpdateCacheMiddleware``), the attribution cookie is set
+    there instead, after the cache, so pages served from it set it too.
     """
 
     def __init__(self, get_response):
@@ -43,7 +45,10 @@ class StorefrontMiddleware:
             storefront.mode = modes.get(storefront.handle, CUSTOMER)
         response = self.get_response(request)
         if storefront is not None and response.status_code < 400:
-            remember(request, response, storefront.handle)
+            if getattr(request, "mlm_page_cache_layer", False):
+                request.mlm_attribute_after_cache = True  # pages from the cache too
+            else:
+                remember(request, response, storefront.handle)
         return response
 
 

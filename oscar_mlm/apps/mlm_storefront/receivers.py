@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from oscar.apps.catalogue.signals import product_viewed
 from oscar.core.loading import get_model
 
+from .cache import mark_product_page
 from .lookup import forget
 
 Member = get_model("mlm_network", "Member")
@@ -31,3 +33,8 @@ def user_changed(sender, instance, **kwargs):
     # The banner shows the owner's name.
     for handle in Member.objects.filter(user_id=instance.pk).values_list("handle", flat=True):
         forget(handle)
+
+
+# A product page the page cache may share carries its product, so a copy served from the
+# cache still records the view (oscar_mlm.apps.mlm_storefront.cache).
+product_viewed.connect(mark_product_page, dispatch_uid="mlm_page_cache_product")
