@@ -108,6 +108,9 @@ MIDDLEWARE = [
     # resolve the handle (request.storefront) before anything else runs.
     "oscar_mlm.apps.mlm_storefront.middleware.NormaliseHostMiddleware",
     "django_hosts.middleware.HostsRequestMiddleware",
+    # The page cache (docs/hosting.rst): anonymous pages shared per host and language;
+    # each visitor's CSRF token and cookies are added after it.
+    "oscar_mlm.apps.mlm_storefront.cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,8 +122,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    "oscar_mlm.apps.mlm_storefront.cache.FetchFromCacheMiddleware",
     "django_hosts.middleware.HostsResponseMiddleware",
 ]
+# How long an anonymous page is served from the cache (Django's local-memory cache here;
+# production uses a shared one, see docs/hosting.rst).
+CACHE_MIDDLEWARE_SECONDS = 60
 
 ROOT_URLCONF = "sandbox.urls"
 

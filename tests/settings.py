@@ -36,3 +36,5 @@ OSCAR_MLM_COMPANY_SIGNUP = "none"
 LANGUAGE_CODE = "en"
 # The locmem cache outlives each test's database; tests of the cache turn it on.
 OSCAR_MLM_STOREFRONT_CACHE_SECONDS = 0
+# The page cache runs as in the sandbox; tests/conftest.py empties every cache before
+# each test, so a page stored by one test is never served in the next.
