@@ -4,15 +4,21 @@
 Requests per second, side by side in one run, for
 
 * (a) a partner storefront, ``anna.localhost`` (django-hosts, the storefront
-  callback, its middleware, context processor and template tags),
+  callback, its middleware, context processor and template tags), with the
+  sandbox's page cache (``oscar_mlm.apps.mlm_storefront.cache``), as shipped,
 * (b) the company site, ``localhost``, of the same shop (the plugin installed),
+  with the page cache,
+* (a0), (b0) the same without the page cache (``benchmarks/nocache_settings.py``):
+  what rendering each page with the plugin costs,
 * (c) stock Oscar: the sandbox's settings minus everything of django-oscar-mlm
-  (``benchmarks/stock_settings.py``, Oscar's own URLs and layout),
+  (``benchmarks/stock_settings.py``, Oscar's own URLs and layout). Django's own
+  per-site cache would store none of its pages (each sets the CSRF cookie), so
+  it runs without one,
 
 on two pages: the catalogue (``GET /`` only redirects to ``/catalogue/``, so the
 catalogue page is what a visitor of ``/`` sees and what is measured; the bare
 redirect is timed too, as the plugin's fixed cost per request) and a product
-detail page. Goal of issue 4: at most 15 % overhead.
+detail page. Goal (issue 12): the storefront within 10 % of stock Oscar over HTTP.
 
 How: one SQLite database per configuration is prepared in a temporary folder:
 the plugin's is migrated and gets the demo catalogue (``sandbox_demo_catalogue``),
@@ -71,19 +77,27 @@ ROOT = Path(os.environ.get("OSCAR_MLM_BENCH_ROOT") or REPO)
 STOREFRONT_HOST = "anna.localhost"
 COMPANY_HOST = "localhost"
 BANNER = 'id="storefront-banner"'  # what the storefront adds to each page
-GOAL = 15.0  # per cent
+GOAL = 10.0  # per cent
 
 CONFIGS = {
     # name: (settings module, prepares the MLM network)
     "plugin": ("sandbox.settings", True),
+    "nocache": ("benchmarks.nocache_settings", True),
     "stock": ("benchmarks.stock_settings", False),
 }
-# (label, configuration, Host header)
+# (label, configuration, Host header); the last one is the baseline.
 TARGETS = (
-    ("(a) storefront anna.localhost", "plugin", STOREFRONT_HOST),
-    ("(b) company site localhost", "plugin", COMPANY_HOST),
+    ("(a) storefront, page cache", "plugin", STOREFRONT_HOST),
+    ("(b) company, page cache", "plugin", COMPANY_HOST),
+    ("(a0) storefront, no cache", "nocache", STOREFRONT_HOST),
+    ("(b0) company, no cache", "nocache", COMPANY_HOST),
     ("(c) stock Oscar", "stock", COMPANY_HOST),
 )
+BASELINE = TARGETS[-1]
+# The cells judged against the goal (over HTTP): the shop as shipped.
+JUDGED_TARGETS = (TARGETS[0][0],)
+# What the stack-depth and profile analyses compare: rendering with and without the plugin.
+ANALYSED = (TARGETS[2], TARGETS[3], BASELINE)
 PRODUCT_UPC = "MLM-SC-001"
 
 
@@ -229,6 +243,7 @@ def worker_main():
         return padded(_get, host, path)
 
     def _get(host, path):
+        client.cookies.clear()  # every request a first visit, as over HTTP
         return client.get(path, HTTP_HOST=host)
 
     def reply(**data):
@@ -372,7 +387,7 @@ def describe_source(ref, tmp):
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
         (src / "benchmarks").mkdir(exist_ok=True)
-        for name in ("stock_settings.py", "stock_urls.py"):
+        for name in ("stock_settings.py", "stock_urls.py", "nocache_settings.py"):
             shutil.copyfile(REPO / "benchmarks" / name, src / "benchmarks" / name)
         ROOT = src
         return f"Code: snapshot of {ref} = {sha[:10]} ({git('log', '-1', '--format=%s', sha)[:60]})"
@@ -420,7 +435,10 @@ def prepare(tmp, network_size, log):
     shutil.copyfile(Path(tmp) / "plugin.sqlite3", Path(tmp) / "stock.sqlite3")
     shutil.copytree(Path(tmp) / "whoosh-plugin", Path(tmp) / "whoosh-stock")
     wait(step("plugin", "network"), step("stock", "stock"))  # one core each
-    log(f"Prepared 2 SQLite databases in {time.monotonic() - started:.0f} s.")
+    # The plugin without the page cache: the same data.
+    shutil.copyfile(Path(tmp) / "plugin.sqlite3", Path(tmp) / "nocache.sqlite3")
+    shutil.copytree(Path(tmp) / "whoosh-plugin", Path(tmp) / "whoosh-nocache")
+    log(f"Prepared 3 SQLite databases in {time.monotonic() - started:.0f} s.")
 
 
 def main():
@@ -454,7 +472,8 @@ def main():
         "--profile",
         choices=("auto", "always", "never"),
         default="auto",
-        help="cProfile the requests when an overhead exceeds 15 %% (auto), always or never",
+        help="analyse the rendering without the page cache (stack depth, cProfile) when an "
+        "overhead over HTTP exceeds the goal (auto), always or never",
     )
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: 2 rounds of 0.2 s, 60 members"
@@ -550,8 +569,8 @@ def check_pages(workers, pages, log):
             counts.append(len(check["queries"]))
             found[label] = check["queries"]
         log(f"  {page_label:<44}" + "".join(f"{c:>6}" for c in counts))
-        for label, _config, _host in TARGETS[:2]:
-            rest = list(found[TARGETS[2][0]])
+        for label, _config, _host in TARGETS[:-1]:
+            rest = list(found[BASELINE[0]])
             for sql in found[label]:
                 if sql in rest:
                     rest.remove(sql)
@@ -561,8 +580,9 @@ def check_pages(workers, pages, log):
         log(f"  queries of {label} that stock Oscar does not run:")
         for sql in sqls:
             log(f"    {sql[:400]}{' ...' if len(sql) > 400 else ''}")
-    if TARGETS[1][0] not in extra_sql:
-        log(f"  {TARGETS[1][0]} runs no query that stock Oscar does not run.")
+    for label, _config, _host in TARGETS[:-1]:
+        if label not in extra_sql:
+            log(f"  {label} runs no query that stock Oscar does not run.")
 
 
 def run_cell(workers, mode, target, path, expected, n=None, seconds=None):
@@ -586,13 +606,14 @@ def run_cell(workers, mode, target, path, expected, n=None, seconds=None):
     return count, elapsed, after["cpu"] - before["cpu"], after["sys"] - before["sys"]
 
 
-def interleaved(workers, mode, path, expected, n, rnd, chunks=4):
+def interleaved(workers, mode, path, expected, n, rnd, chunks=4, targets=TARGETS):
     """One round: n requests per target, in up to ``chunks`` slices taken in turn
     (a, b, c, a, b, c, ...; who starts rotates with the round), so a burst of load
-    from elsewhere hits all three alike. Returns {label: (req/s, CPU ms, sys ms)}."""
-    order = TARGETS[rnd % 3 :] + TARGETS[: rnd % 3]
+    from elsewhere hits all of them alike. Returns {label: (req/s, CPU ms, sys ms)}."""
+    turn = rnd % len(targets)
+    order = targets[turn:] + targets[:turn]
     slices = [n // chunks + (i < n % chunks) for i in range(min(chunks, n))]
-    totals = {target[0]: [0, 0.0, 0.0, 0.0] for target in TARGETS}
+    totals = {target[0]: [0, 0.0, 0.0, 0.0] for target in targets}
     for size in slices:
         for target in order:
             for i, value in enumerate(run_cell(workers, mode, target, path, expected, n=size)):
@@ -642,7 +663,7 @@ METRICS = {
 
 
 def report(results, sizes, pages, args, log):
-    """Side-by-side tables; returns the judged cells over the goal."""
+    """Side-by-side tables; returns the cells over the goal over HTTP (judged or not)."""
     over_goal = []
     modes = sorted({key[0] for key in results}, key=list(TITLES).index)
     for mode in modes:
@@ -650,7 +671,7 @@ def report(results, sizes, pages, args, log):
         log(TITLES[mode])
         log(
             f"median of {args.rounds} rounds of N requests; in brackets the overhead vs (c): "
-            "time per request / (c)'s - 1"
+            "time per request / (c)'s - 1 (negative: faster than stock Oscar)"
         )
         head = f"  {'page':<42}{'N':>5}  {'':<18}" + "".join(
             f"{label:>30}" for label, *_ in TARGETS
@@ -670,10 +691,10 @@ def report(results, sizes, pages, args, log):
                     cell = f"{value:8.1f}" if value >= 10 else f"{value:8.2f}"
                     if index == 2:  # the system share: no overhead of its own
                         cell += " " * 11
-                    elif i < 2:
-                        overhead = (cost[i] / cost[2] - 1) * 100
+                    elif i < len(TARGETS) - 1:
+                        overhead = (cost[i] / cost[-1] - 1) * 100
                         cell += f" ({overhead:+6.1f} %)"
-                        if judged and index == 0 and overhead > GOAL:
+                        if judged and mode == "http" and index == 0 and overhead > GOAL:
                             over_goal.append((mode, page_label, TARGETS[i][0], overhead))
                     else:
                         cell += " " * 11
@@ -693,12 +714,23 @@ def report(results, sizes, pages, args, log):
         "The redirect is not judged: it does no work of its own, so its difference shows "
         "the plugin's fixed cost per request."
     )
-    if over_goal:
-        log(f"Over the goal of {GOAL:.0f} % (req/s):")
-        for mode, page_label, target, overhead in over_goal:
+    judged_over = [cell for cell in over_goal if cell[2] in JUDGED_TARGETS]
+    for title, cells in (
+        (f"Over the goal of {GOAL:.0f} % (req/s):", judged_over),
+        (
+            f"Not judged, over {GOAL:.0f} % (req/s):",
+            [cell for cell in over_goal if cell not in judged_over],
+        ),
+    ):
+        if cells:
+            log(title)
+        for mode, page_label, target, overhead in cells:
             log(f"  {mode:<6} {page_label.split()[0]:<10} {target}: {overhead:+.1f} %")
-    else:
-        log(f"All judged pages within the goal of {GOAL:.0f} % (req/s).")
+    if not judged_over:
+        log(
+            f"Judged ({', '.join(JUDGED_TARGETS)}, over HTTP): within the goal of {GOAL:.0f} % "
+            "(req/s)."
+        )
     return over_goal
 
 
@@ -723,8 +755,8 @@ def depth_sensitivity(workers, pages, sizes, log, rounds=3):
     )
     log(
         f"  {'page':<12}{'padding':>8}"
-        + "".join(f"{label[:3]:>17}" for label, *_ in TARGETS)
-        + f"{'(a) vs (c)':>12}{'(b) vs (c)':>12}"
+        + "".join(f"{label.split()[0]:>17}" for label, *_ in ANALYSED)
+        + f"{'(a0) vs (c)':>12}{'(b0) vs (c)':>12}"
     )
     try:
         for page_label, path, expected, judged in pages:
@@ -736,10 +768,11 @@ def depth_sensitivity(workers, pages, sizes, log, rounds=3):
                 for worker in workers.values():
                     worker.ask(op="pad", depth=depth)
                 per_round = [
-                    interleaved(workers, "client", path, expected, n, rnd) for rnd in range(rounds)
+                    interleaved(workers, "client", path, expected, n, rnd, targets=ANALYSED)
+                    for rnd in range(rounds)
                 ]
-                cpu = [statistics.median(r[t[0]][1] for r in per_round) for t in TARGETS]
-                sys_cpu = [statistics.median(r[t[0]][2] for r in per_round) for t in TARGETS]
+                cpu = [statistics.median(r[t[0]][1] for r in per_round) for t in ANALYSED]
+                sys_cpu = [statistics.median(r[t[0]][2] for r in per_round) for t in ANALYSED]
                 overheads.append([(cpu[i] / cpu[2] - 1) * 100 for i in (0, 1)])
                 log(
                     f"  {page_label.split()[0]:<12}{depth:>8}"
@@ -756,21 +789,21 @@ def depth_sensitivity(workers, pages, sizes, log, rounds=3):
 
 
 def profile(workers, pages, sizes, log):
-    """cProfile the test-Client requests: where do (a)'s and (b)'s extra time go?"""
+    """cProfile the test-Client requests: where does (a0)'s and (b0)'s extra time go?"""
     log("")
     log("Profile (cProfile around the test Client; the profiler inflates all times)")
     for page_label, path, _expected, _judged in pages:
         n = max(5, (sizes.get(("client", page_label)) or sizes[("http", page_label)]) // 2)
         prof = {}
-        for label, config, host in TARGETS:
+        for label, config, host in ANALYSED:
             workers[config].ask(op="profile", host=host, path=path, n=3)  # warm
             prof[label] = workers[config].ask(op="profile", host=host, path=path, n=n)
         log("")
         log(f"  {page_label}, per request ({n} requests each):")
         log(
             f"    {'':<40}"
-            + "".join(f"{label[:3]:>10}" for label, *_ in TARGETS)
-            + f"{'(a)-(c)':>10}{'(b)-(c)':>10}"
+            + "".join(f"{label.split()[0]:>10}" for label, *_ in ANALYSED)
+            + f"{'(a0)-(c)':>10}{'(b0)-(c)':>10}"
         )
 
         def row(name, values, fmt):
@@ -780,17 +813,17 @@ def profile(workers, pages, sizes, log):
                 + f"{values[0] - values[2]:+10{fmt}}{values[1] - values[2]:+10{fmt}}"
             )
 
-        row("wall time, ms", [prof[t[0]]["wall"] * 1000 for t in TARGETS], ".2f")
-        row("function calls", [prof[t[0]]["calls"] for t in TARGETS], ".0f")
+        row("wall time, ms", [prof[t[0]]["wall"] * 1000 for t in ANALYSED], ".2f")
+        row("function calls", [prof[t[0]]["calls"] for t in ANALYSED], ".0f")
         log("    own time by package, ms (largest differences):")
         packages = set().union(*(p["by_package"] for p in prof.values()))
         table = []
         for package in packages:
-            vals = [prof[t[0]]["by_package"].get(package, 0.0) * 1000 for t in TARGETS]
+            vals = [prof[t[0]]["by_package"].get(package, 0.0) * 1000 for t in ANALYSED]
             table.append((-abs(vals[0] - vals[2]), package, vals))
         for _key, package, vals in sorted(table)[:8]:
             row(f"  {package}", vals, ".2f")
-        for label, *_ in TARGETS[:2]:
+        for label, *_ in ANALYSED[:2]:
             ours = [
                 f
                 for f in prof[label]["functions"]
