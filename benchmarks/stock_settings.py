@@ -12,6 +12,8 @@ and removes:
 * the storefront and django-hosts middleware;
 * ``ROOT_HOSTCONF``, ``DEFAULT_HOST``, ``PARENT_HOST`` and every ``OSCAR_MLM_*`` setting;
 * the storefront context processor and the MLM dashboard navigation;
+* nothing of the search: the sandbox's product index (which replaces Oscar's) stays, found
+  in ``benchmarks/search_indexes.py``;
 * the sandbox's ``templates/oscar/layout.html`` override (``DIRS = []``): Oscar's own
   layout is rendered.
 
@@ -49,6 +51,9 @@ def _oscars_own(app):
 
 INSTALLED_APPS = [_oscars_own(app) or app for app in INSTALLED_APPS]
 INSTALLED_APPS = [app for app in INSTALLED_APPS if not _ours(app)]
+# The sandbox's product index (it excludes Oscar's), without the sandbox app's templates:
+# benchmarks/search_indexes.py.
+INSTALLED_APPS += ["benchmarks"]
 MIDDLEWARE = [name for name in MIDDLEWARE if not _ours(name)]
 ROOT_URLCONF = "benchmarks.stock_urls"
 

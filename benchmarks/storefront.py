@@ -387,7 +387,12 @@ def describe_source(ref, tmp):
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
         (src / "benchmarks").mkdir(exist_ok=True)
-        for name in ("stock_settings.py", "stock_urls.py", "nocache_settings.py"):
+        for name in (
+            "stock_settings.py",
+            "stock_urls.py",
+            "nocache_settings.py",
+            "search_indexes.py",
+        ):
             shutil.copyfile(REPO / "benchmarks" / name, src / "benchmarks" / name)
         ROOT = src
         return f"Code: snapshot of {ref} = {sha[:10]} ({git('log', '-1', '--format=%s', sha)[:60]})"
