@@ -1,59 +1,31 @@
-"""Loyalty credit as an Oscar payment source.
+"""Loyalty credit as an Oscar payment source in the web checkout.
 
-``handle_payment`` books the spend (``services.spend_for_order``, key
-``order:<number>:spend``) and records a payment source and event for it; the
-rest of the order total goes to ``handle_remaining_payment`` (the shop's
-ordinary payment, Oscar's no-op by default). An order fully covered by
-credit needs no other payment.
-
-Compensation: the debit commits before the order exists. If the remaining
-payment, recording the source or placing the order fails, the debit is
-reversed (a ``returned`` booking referencing it) unless an order with that
-number exists. ``place_order`` runs in one transaction together with
-``save_payment_details``, so an order without its payment details never
-stays behind.
+The spend, its payment source, its hold in the order's transaction and its
+compensation are :class:`oscar_mlm.apps.mlm_credit.payment.CreditPlacementMixin`,
+shared with the API's checkout. This mixin adds what belongs to the web pages:
+the customer's choice (kept in the checkout session), the preview's figures,
+and ``handle_payment``, which spends the credit and hands the rest of the order
+total to ``handle_remaining_payment`` (the shop's ordinary payment, Oscar's
+no-op by default). An order fully covered by credit needs no other payment.
 """
 
-import logging
-
-from django.db import transaction
-from django.utils.translation import gettext as _
-from oscar.apps.payment.exceptions import UnableToTakePayment
 from oscar.core import prices
-from oscar.core.loading import get_class, get_model
-from oscar.core.utils import slugify
+from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_credit import services as credit
-from oscar_mlm.apps.mlm_credit.exceptions import CreditError
+from oscar_mlm.apps.mlm_credit.payment import CreditPlacementMixin, credit_source_type
 from oscar_mlm.conf import get_setting
 from oscar_mlm.money import ZERO, quantize
 
-UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
 Order = get_model("order", "Order")
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
 
-logger = logging.getLogger("oscar_mlm.credit")
+__all__ = ["CreditPaymentMixin", "credit_source_type"]
 
 
-def credit_source_type(name):
-    """Oscar's payment source type ``name``, created on first use.
-
-    Oscar's ``SourceType.name`` is not unique, so ``get_or_create(name=...)`` lets
-    simultaneous first checkouts create it twice (and then fail on ``get()``);
-    its ``code`` is unique, so creation goes by code.
-    """
-    return (
-        SourceType.objects.filter(name=name).order_by("pk").first()
-        or SourceType.objects.get_or_create(code=slugify(name), defaults={"name": name})[0]
-    )
-
-
-class CreditPaymentMixin:
+class CreditPaymentMixin(CreditPlacementMixin):
     """Mix in before Oscar's ``PaymentDetailsView`` (or any ``OrderPlacementMixin`` view)."""
 
     credit_session_namespace = "mlm_credit"
-    _mlm_credit_entry = None
 
     # -- the customer's choice ------------------------------------------------------------
 
@@ -101,52 +73,14 @@ class CreditPaymentMixin:
     # -- payment ----------------------------------------------------------------------------
 
     def handle_payment(self, order_number, total, **kwargs):
-        self._mlm_credit_entry = None
         amount = ZERO
-        if self.request.user.is_authenticated and self.wants_credit():
-            # Reads the balance under the account lock and books in the same transaction.
-            try:
-                entry = credit.spend_for_order(
-                    user=self.request.user,
-                    currency=total.currency,
-                    order_number=order_number,
-                    up_to=total.incl_tax,
-                )
-            except CreditError as exc:
-                raise UnableToTakePayment(str(exc.message)) from exc
-            if entry is not None and not entry.was_created:
-                # Another request is placing (or has placed) this very order: a duplicate submit.
-                raise UnableToTakePayment(_("This order is already being placed."))
-            if entry is not None:
-                amount = -entry.amount
-                self._mlm_credit_entry = entry
-                try:
-                    self.record_credit_payment(entry, amount, total.currency)
-                except BaseException:
-                    self.compensate_credit(order_number)
-                    raise
+        if self.wants_credit():
+            amount = self.spend_credit(self.request.user, order_number, total)
         rest = total.incl_tax - amount
         if rest > 0 or amount == 0:
-            try:
+            with self.compensating(order_number):
                 rest_total = self.remaining_total(total, amount)
                 self.handle_remaining_payment(order_number, rest_total, **kwargs)
-            except BaseException:
-                self.compensate_credit(order_number)
-                raise
-
-    def record_credit_payment(self, entry, amount, currency):
-        name = get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
-        source_type = credit_source_type(name)
-        self.add_payment_source(
-            Source(
-                source_type=source_type,
-                currency=currency,
-                amount_allocated=amount,
-                amount_debited=amount,
-                reference=entry.idempotency_key,
-            )
-        )
-        self.add_payment_event(name, amount, reference=entry.idempotency_key)
 
     @staticmethod
     def remaining_total(total, credit):
@@ -161,37 +95,11 @@ class CreditPaymentMixin:
         """Take the rest the ordinary way: override this, not ``handle_payment``."""
         return super().handle_payment(order_number, total, **kwargs)
 
-    # -- placement and compensation -----------------------------------------------------------
-
-    def place_order(self, *args, **kwargs):
-        # The order and its payment details commit together or not at all, and the
-        # spend stays locked until then, so the orphan return cannot give back the
-        # credit of an order that is being placed (services.hold_spend).
-        with transaction.atomic():
-            if self._mlm_credit_entry is not None:
-                try:
-                    credit.hold_spend(self._mlm_credit_entry)
-                except CreditError as exc:
-                    raise UnableToPlaceOrder(str(exc.message)) from exc
-            return super().place_order(*args, **kwargs)
+    # -- placement ----------------------------------------------------------------------------
 
     def handle_order_placement(self, order_number, *args, **kwargs):
-        try:
+        with self.compensating(order_number):
             return super().handle_order_placement(order_number, *args, **kwargs)
-        except BaseException:
-            self.compensate_credit(order_number)
-            raise
-
-    def compensate_credit(self, order_number):
-        entry = self._mlm_credit_entry
-        if entry is None:
-            return
-        # The orphan return's check, made now: nothing if the order exists after all.
-        if credit.return_orphan(entry, reason=_("Order could not be placed")) is not None:
-            logger.warning(
-                "Order #%s not placed: returned %s of credit", order_number, -entry.amount
-            )
-        self._mlm_credit_entry = None
 
     def restore_frozen_basket(self):
         # A duplicate submission must not reopen a basket whose order was placed.

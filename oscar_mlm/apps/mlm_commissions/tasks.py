@@ -13,3 +13,17 @@ def run_commission_period(period_id, preview=False):
     period = get_model("mlm_commissions", "CommissionPeriod").objects.get(pk=period_id)
     run = services.run_period(period, preview=preview)
     return {"period": str(period), "checksum": run.checksum, **run.summary}
+
+
+@task()
+def close_commission_period(period_id, user_id=None):
+    """``manage.py mlm_commission_close`` for one period, in the background."""
+    from django.contrib.auth import get_user_model
+    from oscar.core.loading import get_model
+
+    from . import services
+
+    period = get_model("mlm_commissions", "CommissionPeriod").objects.get(pk=period_id)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    period = services.close_period(period, user=user)
+    return {"period": str(period), "checksum": period.checksum, "status": period.status}

@@ -45,3 +45,9 @@ class SpendReturned(CreditError):
     default_message = _(
         "The credit for this order was given back meanwhile. Please place the order again."
     )
+
+
+class KeyReused(CreditError):
+    default_message = _(
+        "This idempotency key was already used for a different booking; use a new key."
+    )

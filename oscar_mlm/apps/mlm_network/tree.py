@@ -80,13 +80,7 @@ def upline_ids(member, max_depth=None):
 def upline(member, max_depth=None):
     """Members above ``member``, sponsor first; each has ``.level`` (sponsor = 1)."""
     ids = upline_ids(member, max_depth)
-    by_pk = _member_model().objects.select_related("user").in_bulk(ids)
-    result = []
-    for level, pk in enumerate(ids, start=1):
-        node = by_pk[pk]
-        node.level = level
-        result.append(node)
-    return result
+    return _with_levels([(pk, level) for level, pk in enumerate(ids, start=1)])
 
 
 def downline_ids(member, max_depth=None):
@@ -107,14 +101,8 @@ def downline(member, max_depth=None):
     return _member_model().objects.filter(pk__in=RawSQL(cte + " SELECT id FROM down", params))
 
 
-def downline_with_levels(member, max_depth=None, limit=None, offset=0):
-    """Members below ``member`` ordered by level, then pk; each has ``.level``."""
-    cte, params = downline_cte(member, max_depth)
-    sql = cte + " SELECT id, level FROM down ORDER BY level, id"
-    if limit is not None:
-        sql += " LIMIT %s OFFSET %s"
-        params = params + [int(limit), int(offset)]
-    rows = _rows(sql, params)
+def _with_levels(rows):
+    """Members (user joined) for ``(pk, level)`` rows, in row order, each with ``.level``."""
     by_pk = _member_model().objects.select_related("user").in_bulk([r[0] for r in rows])
     result = []
     for pk, level in rows:
@@ -122,6 +110,37 @@ def downline_with_levels(member, max_depth=None, limit=None, offset=0):
         node.level = level
         result.append(node)
     return result
+
+
+def downline_with_levels(member, max_depth=None, limit=None, offset=0):
+    """Members below ``member`` ordered by level, then pk; each has ``.level``."""
+    cte, params = downline_cte(member, max_depth)
+    sql = cte + " SELECT id, level FROM down ORDER BY level, id"
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params = params + [int(limit), int(offset)]
+    return _with_levels(_rows(sql, params))
+
+
+def downline_page(member, *, after=None, limit=50, max_depth=None, level=None):
+    """One page of the downline in (level, pk) order, after the key ``after`` = (level, pk).
+
+    Keyset pagination: each page continues where the last one ended, with no
+    OFFSET. ``max_depth`` keeps levels 1..n; ``level`` only that level. Each
+    member has ``.level``.
+    """
+    cte, params = downline_cte(member, level if level is not None else max_depth)
+    where = []
+    if level is not None:
+        where.append("level = %s")
+        params = [*params, int(level)]
+    if after is not None:
+        where.append("(level > %s OR (level = %s AND id > %s))")
+        params = [*params, int(after[0]), int(after[0]), int(after[1])]
+    sql = cte + " SELECT id, level FROM down"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return _with_levels(_rows(sql + " ORDER BY level, id LIMIT %s", [*params, int(limit)]))
 
 
 def level_counts(member, max_depth=None):

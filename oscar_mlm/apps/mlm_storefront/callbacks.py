@@ -64,18 +64,35 @@ def resolve_storefront(request, handle):
     # <handle>.<storefront domain> is a storefront.
     if hostname(request) not in {f"{handle}.{domain}" for domain in storefront_domains()}:
         return unknown_storefront(request)
+    storefront = open_storefront(handle)
+    if storefront is not None:
+        request.storefront = storefront
+        return None
+    forward = forwarded_handle(handle)
+    if forward:
+        return HttpResponsePermanentRedirect(
+            storefront_url(request, forward, request.get_full_path())
+        )
+    return unknown_storefront(request)
+
+
+def open_storefront(handle):
+    """The :class:`StorefrontContext` of the storefront ``handle`` if it is open to
+    visitors (an active distributor's, not hidden by staff), else None."""
     member = storefront_owner(handle)
     theme = getattr(member, "storefront", None) if member else None
     if member and member.is_active and not (theme and theme.is_hidden):
-        request.storefront = StorefrontContext(member=member, handle=handle, theme=theme)
-        return None
+        return StorefrontContext(member=member, handle=handle, theme=theme)
+    return None
+
+
+def forwarded_handle(handle):
+    """The new handle a renamed ``handle`` still forwards to, or None."""
     forward = (
         HandleRedirect.objects.filter(old_handle=handle, expires__gt=timezone.now())
         .select_related("member")
         .first()
     )
     if forward and forward.member.is_active and forward.member.handle:
-        return HttpResponsePermanentRedirect(
-            storefront_url(request, forward.member.handle, request.get_full_path())
-        )
-    return unknown_storefront(request)
+        return forward.member.handle
+    return None

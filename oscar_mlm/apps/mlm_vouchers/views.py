@@ -11,11 +11,11 @@ from oscar_mlm.conf import get_setting
 from oscar_mlm.exceptions import MlmError
 from oscar_mlm.parsing import parse_id
 
-from . import rules, services, throttle
-from .exceptions import TooManyAttempts, UnknownCode
+from . import services
+from .entry import check_entered_code
+from .exceptions import VoucherError
 
 OscarVoucherAddView = get_class("basket.views", "VoucherAddView")
-Voucher = get_model("voucher", "Voucher")
 DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
 
 
@@ -27,30 +27,15 @@ class VoucherAddView(OscarVoucherAddView):
     """
 
     def form_valid(self, form):
-        request = self.request
-        if throttle.is_blocked(request):
-            messages.error(request, TooManyAttempts.default_message)
+        try:
+            code = check_entered_code(
+                self.request, form.cleaned_data["code"], basket=self.request.basket
+            )
+        except VoucherError as exc:
+            messages.error(self.request, exc.message)
             return redirect("basket:summary")
-        code = services.find_code(form.cleaned_data["code"])
         form.cleaned_data["code"] = code
-        dv = (
-            DistributorVoucher.objects.select_related("voucher", "issuer", "program")
-            .filter(voucher__code=code)
-            .first()
-        )
-        if dv is None and not Voucher.objects.filter(code=code).exists():
-            return self.refuse(UnknownCode.default_message)
-        if dv is not None and request.basket.id:
-            try:
-                rules.check_redeemable(dv, user=request.user, basket=request.basket)
-            except rules.VoucherError as exc:
-                return self.refuse(exc.message)
         return super().form_valid(form)
-
-    def refuse(self, message):
-        throttle.record_failure(self.request)
-        messages.error(self.request, message)
-        return redirect("basket:summary")
 
 
 class DistributorRequiredMixin(CurrentMemberMixin):

@@ -513,18 +513,8 @@ def close_period(period, *, user=None, progress=None, now=None):
     _Plan, Period = _models()
     SettledRefund = get_model("mlm_commissions", "SettledRefund")
     period = Period.objects.get(pk=period.pk)
-    _check_runnable(period)
     now = now or timezone.now()
-    if now < runs.bounds(period)[1]:
-        raise CommissionError(
-            _("The period %(period)s has not ended yet; it can be closed from %(end)s on.")
-            % {"period": period, "end": period.end}
-        )
-    earlier = Period.objects.filter(status=Period.OPEN, start__lt=period.start).order_by("start")
-    if earlier.exists():
-        raise CommissionError(
-            _("Close the earlier period %(earlier)s first.") % {"earlier": earlier.first()}
-        )
+    check_closable(period, now=now)
     plan = plan_for(period.start)
     with _period_lock(period, wait=False), _atomic_fresh():
         try:
@@ -556,6 +546,31 @@ def close_period(period, *, user=None, progress=None, now=None):
         period.closed_by = user
         period.save()
     return period
+
+
+def check_closable(period, *, now=None):
+    """Raise unless ``period`` may be closed now: open, ended, no earlier period open.
+
+    :func:`close_period` checks this first; callers that queue the close in the
+    background (the API) check it before, to refuse at once.
+    """
+    _Plan, Period = _models()
+    _check_runnable(period)
+    if (now or timezone.now()) < runs.bounds(period)[1]:
+        raise CommissionError(
+            _("The period %(period)s has not ended yet; it can be closed from %(end)s on.")
+            % {"period": period, "end": period.end}
+        )
+    earlier = Period.objects.filter(status=Period.OPEN, start__lt=period.start).order_by("start")
+    if earlier.exists():
+        raise CommissionError(
+            _("Close the earlier period %(earlier)s first.") % {"earlier": earlier.first()}
+        )
+
+
+def check_runnable(period):
+    """Raise ``PeriodClosed`` for a closed period (runs and previews refuse it)."""
+    _check_runnable(period)
 
 
 def _write_snapshot_only(period, inputs):
@@ -702,6 +717,14 @@ def queue_run(period, preview=False):
     from ..tasks import run_commission_period
 
     return run_commission_period.enqueue(period.pk, preview=preview)
+
+
+def queue_close(period, user=None):
+    """Queue :func:`close_period` as a django-tasks task (checked first: :func:`check_closable`)."""
+    from ..tasks import close_commission_period
+
+    check_closable(period)
+    return close_commission_period.enqueue(period.pk, user.pk if user else None)
 
 
 # -- reads for statement pages ------------------------------------------------------------------

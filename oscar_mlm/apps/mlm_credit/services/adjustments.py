@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from ..exceptions import InvalidAmount
+from ..exceptions import InvalidAmount, KeyReused
 from . import ledger
 from .amounts import check_currency, clean_reason, parse_amount, shop_currency
 
@@ -19,7 +19,9 @@ def adjust(*, account, amount, currency, reason, created_by, direction=CREDIT, k
     """A staff booking with a mandatory reason: add (``credit``) or deduct (``debit``).
 
     Only in one of the shop's currencies (:func:`.amounts.shop_currency`); the reason is
-    checked by :func:`.amounts.clean_reason`.
+    checked by :func:`.amounts.clean_reason`. ``key``: the booking's idempotency key
+    (a retried request books once and gets the first booking back); a key already
+    used for another booking (account, amount or direction) raises ``KeyReused``.
     """
     reason = clean_reason(reason)
     amount = parse_amount(amount)
@@ -29,7 +31,7 @@ def adjust(*, account, amount, currency, reason, created_by, direction=CREDIT, k
         raise InvalidAmount(_("Choose whether to add or deduct credit."))
     account = ledger.lock(account)
     signed = amount if direction == CREDIT else -amount
-    entry, _created = ledger.book(
+    entry, created = ledger.book(
         account,
         kind=CreditEntry.ADJUSTED,
         key=key
@@ -38,11 +40,14 @@ def adjust(*, account, amount, currency, reason, created_by, direction=CREDIT, k
         reason=reason,
         created_by=created_by,
     )
+    booked = (entry.kind, entry.account_id, entry.amount)
+    if not created and booked != (CreditEntry.ADJUSTED, account.pk, signed):
+        raise KeyReused()
     return entry
 
 
 @transaction.atomic
-def adjust_user(*, user, amount, currency, reason, created_by, direction=CREDIT):
+def adjust_user(*, user, amount, currency, reason, created_by, direction=CREDIT, key=None):
     """:func:`adjust` on ``user``'s account in ``currency``, opened on first use.
 
     The dashboard's adjustment: a refused booking opens no account either.
@@ -55,4 +60,5 @@ def adjust_user(*, user, amount, currency, reason, created_by, direction=CREDIT)
         reason=reason,
         created_by=created_by,
         direction=direction,
+        key=key,
     )

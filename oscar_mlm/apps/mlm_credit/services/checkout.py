@@ -13,8 +13,9 @@ from oscar_mlm.money import ZERO, quantize
 
 from ..exceptions import SpendReturned
 from . import ledger
-from .amounts import normalise_currency
+from .amounts import normalise_currency, parse_amount
 
+CreditAccount = get_model("mlm_credit", "CreditAccount")
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 
 
@@ -27,11 +28,13 @@ def credit_to_apply(available, total):
 
 
 @transaction.atomic
-def spend_for_order(*, user, currency, order_number, up_to):
+def spend_for_order(*, user, currency, order_number, up_to, amount=None):
     """Spend the available credit, at most ``up_to``, on the order ``order_number``.
 
     The checkout's one call: locks the account, books the spend and returns
-    it, or None if there is no credit to spend. A spend that already stands
+    it, or None if there is no credit to spend. ``amount`` spends exactly that
+    much (capped at ``up_to``) or raises ``InsufficientCredit`` with what is
+    available; None spends all that is available. A spend that already stands
     for this order is returned with ``was_created`` False (a duplicate submit).
     After a compensating return (placement failed), a retry with the same
     number books anew under the key ``order:<number>:spend:<attempt>``.
@@ -39,10 +42,16 @@ def spend_for_order(*, user, currency, order_number, up_to):
     currency = normalise_currency(currency)
     if user is None or not user.is_authenticated or up_to <= 0:
         return None
+    if amount is not None:
+        amount = min(parse_amount(amount), quantize(up_to))
     account = ledger.lock_for(user.pk, currency)
     if account is None:
-        return None
-    return _spend(account, credit_to_apply(account.balance, up_to), order_number, user)
+        if amount is None:
+            return None
+        # No account is an empty one: the same refusal as an account short of credit.
+        account = CreditAccount(user_id=user.pk, currency=currency)
+    wanted = credit_to_apply(account.balance, up_to) if amount is None else amount
+    return _spend(account, wanted, order_number, user)
 
 
 def _spend(account, amount, order_number, user):
