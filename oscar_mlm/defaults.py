@@ -189,6 +189,20 @@ OSCAR_MLM_COMMISSION_LEVELS = 10
 # above it is refused. Each single rate is also at most this.
 OSCAR_MLM_COMMISSION_MAX_TOTAL_RATE = "40"
 
+# -- REST API (docs/api.rst) ------------------------------------------------------------------
+
+# Rows per page of the API's lists (keyset pagination), and the most a client may ask
+# for with ``?limit=``.
+OSCAR_MLM_API_PAGE_SIZE = 50
+OSCAR_MLM_API_MAX_PAGE_SIZE = 200
+
+# Rate limits of the API, as DRF writes them ("20/hour", "5/minute"); None: no limit.
+# Code generation per distributor, redemption attempts per user (or IP address for
+# guests) on top of the failed-code throttle of the web pages, sign-ups per IP address.
+OSCAR_MLM_API_VOUCHER_GENERATE_RATE = "20/hour"
+OSCAR_MLM_API_VOUCHER_REDEEM_RATE = "30/hour"
+OSCAR_MLM_API_SIGNUP_RATE = "20/hour"
+
 # -- Production (docs/hosting.rst) -------------------------------------------------------------
 
 # Reverse proxies in front of the shop that append the client's address to

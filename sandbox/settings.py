@@ -95,6 +95,12 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "django_hosts",
+    # The REST API: django-oscar-api and ours next to it (docs/api.rst).
+    "rest_framework",
+    "oscarapi",
+    "oscar_mlm.apps.mlm_api.apps.MlmApiConfig",
+    # drf-spectacular's management command writes the API schema (docs/api.rst).
+    "drf_spectacular",
     # Background tasks started from the dashboard (credit expiry): django-tasks, database queue.
     "django_tasks",
     "django_tasks_db",
@@ -241,6 +247,24 @@ OSCAR_LINE_STATUS_PIPELINE = {
     "Returned": (),
     "Refunded": (),
 }
+
+# The REST API (docs/api.rst): our overrides of django-oscar-api's checkout (credit),
+# voucher redemption (partner codes) and registration (closed: sign-up needs a sponsor).
+OSCARAPI_OVERRIDE_MODULES = ["oscar_mlm.apps.mlm_api"]
+# Orders placed through the API start in the pipeline's first status, as web orders do.
+OSCARAPI_INITIAL_ORDER_STATUS = OSCAR_INITIAL_ORDER_STATUS
+REST_FRAMEWORK = {
+    # Basic first: an anonymous request is answered 401 with WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # The API's OpenAPI schema (api/mlm/schema/) is drf-spectacular's.
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# drf-spectacular: the schema of our endpoints (also for its deploy check).
+SPECTACULAR_SETTINGS = {"PREPROCESSING_HOOKS": ["oscar_mlm.apps.mlm_api.schema.our_endpoints"]}
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,9 @@ urlpatterns = [
     # Volumes: the staff pages of what each product counts (dashboard/mlm/volumes/).
     path("", apps.get_app_config("mlm_commissions").urls),
     path("dashboard/mlm/", apps.get_app_config("mlm_dashboard").urls),
+    # The REST API: ours under api/mlm/, django-oscar-api's under api/ (docs/api.rst).
+    path("api/mlm/", apps.get_app_config("mlm_api").urls),
+    path("api/", include("oscarapi.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -1,0 +1,72 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class LevelVolumeSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    volume = serializers.DecimalField(**MONEY)
+
+
+class VolumesSerializer(serializers.Serializer):
+    """Live volumes of a period (orders placed in it, net of refunds so far)."""
+
+    period = serializers.CharField(help_text="YYYY-MM")
+    currency = serializers.CharField()
+    personal_volume = serializers.DecimalField(**MONEY)
+    own_volume = serializers.DecimalField(**MONEY)
+    end_customer_volume = serializers.DecimalField(**MONEY)
+    group_volume = serializers.DecimalField(**MONEY)
+    group_volume_levels = LevelVolumeSerializer(many=True)
+
+
+class StatementSerializer(serializers.Serializer):
+    period = serializers.SerializerMethodField(help_text="YYYY-MM")
+    period_status = serializers.CharField(source="period.status", help_text="open or closed")
+    currency = serializers.CharField()
+    personal_volume = serializers.DecimalField(**MONEY)
+    own_volume = serializers.DecimalField(**MONEY)
+    end_customer_volume = serializers.DecimalField(**MONEY)
+    group_volume = serializers.DecimalField(**MONEY)
+    group_volume_levels = serializers.ListField(child=serializers.JSONField())
+    active = serializers.BooleanField()
+    qualified = serializers.BooleanField()
+    commission = serializers.DecimalField(**MONEY)
+    corrections = serializers.DecimalField(**MONEY)
+    opening_balance = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+
+    def get_period(self, statement) -> str:
+        return statement.period.start.strftime("%Y-%m")
+
+
+class StatementLineSerializer(serializers.Serializer):
+    """One line of a statement, paid or not, with the sentence that says why."""
+
+    id = serializers.IntegerField()
+    kind = serializers.SerializerMethodField(help_text="commission or correction")
+    order = serializers.CharField(source="order.number", allow_null=True)
+    level = serializers.IntegerField()
+    volume = serializers.DecimalField(max_digits=12, decimal_places=2)
+    rate = serializers.DecimalField(max_digits=7, decimal_places=4)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    paid = serializers.BooleanField()
+    reason = serializers.SerializerMethodField(
+        help_text="paid, not_qualified, inactive, not_distributor, beyond_cap, "
+        "not_commissionable or no_rate"
+    )
+    why = serializers.SerializerMethodField(help_text=_("Why this line was paid or not."))
+
+    def get_kind(self, line) -> str:
+        return "correction" if line.kind == line.CORRECTION else "commission"
+
+    def get_reason(self, line) -> str:
+        from oscar_mlm.apps.mlm_commissions.services import REASONS
+
+        return REASONS[line.reason]
+
+    def get_why(self, line) -> str:
+        from oscar_mlm.apps.mlm_commissions.services import explain_line
+
+        return str(explain_line(line))

@@ -1,0 +1,146 @@
+"""A distributor's volumes (live), commission statements and their lines with the reasons.
+
+Reads only, through ``mlm_commissions``' own reads: ``volumes.member_volumes``
+and ``group_volume`` for the live figures, ``services.statement_for``,
+``lines_for`` and ``explain_line`` for the statements of a run.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from oscar.core.loading import get_model
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from oscar_mlm.apps.mlm_commissions import services, volumes
+from oscar_mlm.apps.mlm_commissions.exceptions import CommissionError
+from oscar_mlm.conf import get_setting
+from oscar_mlm.money import shop_currencies
+
+from ..errors import refusals
+from ..pagination import KeysetPagination, OldestFirstPagination
+from ..permissions import IsDistributor
+from ..serializers.commissions import (
+    StatementLineSerializer,
+    StatementSerializer,
+    VolumesSerializer,
+)
+from ..serializers.pages import page_of
+from .base import PAGE_PARAMETERS, MlmAPIView
+
+Statement = get_model("mlm_commissions", "CommissionStatement")
+Period = get_model("mlm_commissions", "CommissionPeriod")
+
+MONTH = OpenApiParameter("month", str, OpenApiParameter.PATH, description="YYYY-MM")
+
+
+def period_of(month):
+    """The stored period of ``month`` (YYYY-MM), or 404."""
+    try:
+        return services.month_period(month, create=False)
+    except CommissionError:
+        raise Http404 from None
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("period", str, description="YYYY-MM; default: this month."),
+        OpenApiParameter("currency", str, description="Default: the shop's currency."),
+    ]
+)
+class VolumeView(MlmAPIView):
+    """Your volumes of a month, live: personal, own, end-customer and group (per level)."""
+
+    permission_classes = [IsDistributor]
+    serializer_class = VolumesSerializer
+
+    def get(self, request, *args, **kwargs):
+        month = request.query_params.get("period") or timezone.localdate().strftime("%Y-%m")
+        with refusals("period"):
+            start = services.parse_month(month)
+        end = services.next_month(start)
+        currency = request.query_params.get("currency") or settings.OSCAR_DEFAULT_CURRENCY
+        if currency not in shop_currencies():
+            raise ValidationError({"currency": [_("Not one of the shop's currencies.")]})
+        figures = volumes.member_volumes(self.member, start, end, currency=currency)
+        group = volumes.group_volume(
+            self.member,
+            start,
+            end,
+            currency=currency,
+            max_levels=int(get_setting("OSCAR_MLM_COMMISSION_LEVELS")),
+        )
+        data = {
+            "period": start.strftime("%Y-%m"),
+            "currency": currency,
+            "personal_volume": figures.personal,
+            "own_volume": figures.own,
+            "end_customer_volume": figures.end_customer,
+            "group_volume": group.total,
+            "group_volume_levels": [
+                {"level": level, "volume": volume} for level, volume in sorted(group.levels.items())
+            ],
+        }
+        return Response(self.get_serializer(data).data)
+
+
+class StatementsMixin:
+    permission_classes = [IsDistributor]
+
+    def statements(self):
+        return Statement.objects.filter(member=self.member).select_related("period")
+
+    def get_statement(self):
+        period = period_of(self.kwargs["month"])
+        statement = services.statement_for(period, self.member)
+        if statement is None:
+            raise Http404
+        return statement
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(StatementSerializer),
+        operation_id="commissions_statements_list",
+    )
+)
+class StatementListView(StatementsMixin, MlmAPIView):
+    """Your commission statements, newest period first."""
+
+    serializer_class = StatementSerializer
+    pagination_class = KeysetPagination
+
+    def get(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.statements())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(parameters=[MONTH])
+class StatementView(StatementsMixin, MlmAPIView):
+    """Your statement of one period (YYYY-MM)."""
+
+    serializer_class = StatementSerializer
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_statement()).data)
+
+
+@extend_schema(
+    parameters=[MONTH, *PAGE_PARAMETERS], responses=page_of(StatementLineSerializer)
+)
+class StatementLineListView(StatementsMixin, MlmAPIView):
+    """The lines of your statement: every order that paid you or could have, and why not."""
+
+    serializer_class = StatementLineSerializer
+    pagination_class = OldestFirstPagination
+
+    def get(self, request, *args, **kwargs):
+        statement = self.get_statement()
+        lines = services.lines_for(statement.period, self.member).select_related(
+            "period__plan", "order", "passed_to__user", "corrects"
+        )
+        page = self.paginate_queryset(lines)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
