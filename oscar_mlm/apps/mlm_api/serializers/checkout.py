@@ -24,6 +24,7 @@ from django.apps import apps
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.payment.exceptions import PaymentError
 from oscarapi.serializers import checkout
 from rest_framework import exceptions, serializers
@@ -136,7 +137,7 @@ class CheckoutSerializer(CreditPlacementMixin, checkout.CheckoutSerializer):
                     )
                 with self.compensating(number):
                     return super().create(validated_data)
-        except PaymentError as exc:
+        except (PaymentError, UnableToPlaceOrder) as exc:
             raise exceptions.NotAcceptable(str(exc)) from exc
         except IntegrityError as exc:
             # Two identical submits without credit race to the order number.

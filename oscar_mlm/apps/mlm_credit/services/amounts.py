@@ -38,7 +38,8 @@ def parse_amount(value, *, allow_zero=False):
         raise InvalidAmount(_("The amount must be positive."))
     if amount == 0 and not allow_zero:
         raise InvalidAmount(_("The amount must be more than zero."))
-    if amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
+    # The size first: quantizing 1e999 to the cent overflows Decimal's precision.
+    if amount > MAX_AMOUNT or amount != amount.quantize(CENT):
         raise InvalidAmount()
     return quantize(amount)
 
