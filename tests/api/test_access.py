@@ -15,7 +15,13 @@ DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
 
 ROLES = ("anonymous", "customer", "distributor", "other", "staff")
 # role -> the client's user in the network fixture
-WHO = {"anonymous": None, "customer": "dora", "distributor": "anna", "other": "otto", "staff": "staff"}
+WHO = {
+    "anonymous": None,
+    "customer": "dora",
+    "distributor": "anna",
+    "other": "otto",
+    "staff": "staff",
+}
 
 # (method, url, {role: status}); {ben} is a member of Anna's downline, {code} Anna's code.
 MATRIX = [

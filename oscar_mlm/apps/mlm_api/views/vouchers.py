@@ -20,7 +20,7 @@ from ..errors import refusals
 from ..pagination import KeysetPagination
 from ..permissions import IsDistributor
 from ..serializers.pages import page_of
-from ..serializers.vouchers import RedemptionSerializer, DistributorVoucherSerializer
+from ..serializers.vouchers import DistributorVoucherSerializer, RedemptionSerializer
 from ..throttles import VoucherGenerateThrottle
 from .base import PAGE_PARAMETERS, MlmAPIView
 
