@@ -21,6 +21,44 @@ def our_endpoints(endpoints, **kwargs):
     ]
 
 
+ERROR = {"$ref": "#/components/schemas/Error"}
+ERRORS = {
+    "400": "Bad input: the fields and their errors ({\"field\": [\"message\"]}).",
+    "401": "Not logged in.",
+    "403": "Not allowed for this user.",
+    "404": "Not found, or not yours.",
+    "429": "Too many requests: try again later.",
+}
+
+
+def error_answers(result, **kwargs):
+    """drf-spectacular postprocessing hook: the refusals every endpoint may give.
+
+    Errors are oscarapi's and DRF's format: field errors for bad input
+    (``{"field": ["message"], "non_field_errors": [...]}``), ``{"detail": "..."}``
+    otherwise.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+        "description": (
+            "{\"detail\": \"...\"} or field errors {\"field\": [\"...\"]}; oscarapi's own "
+            "endpoints also answer a list of messages or a plain string."
+        ),
+        "oneOf": [
+            {"type": "object", "additionalProperties": True},
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "string"},
+        ],
+    }
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            answers = operation.setdefault("responses", {})
+            for code, text in ERRORS.items():
+                answers.setdefault(
+                    code, {"description": text, "content": {"application/json": {"schema": ERROR}}}
+                )
+    return result
+
+
 SETTINGS = {
     "TITLE": "django-oscar-mlm API",
     "DESCRIPTION": (
@@ -29,6 +67,10 @@ SETTINGS = {
     ),
     "VERSION": __version__,
     "PREPROCESSING_HOOKS": ["oscar_mlm.apps.mlm_api.schema.our_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "oscar_mlm.apps.mlm_api.schema.error_answers",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api(/mlm)?",
 }

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from oscarapi.views import basket
 from rest_framework import serializers
 
+from ..schema import ERROR
 from ..serializers.basket import VoucherAddSerializer
 from ..throttles import VoucherRedeemThrottle
 
@@ -25,10 +26,9 @@ class AddVoucherView(basket.AddVoucherView):
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="oscarapi's voucher."),
             406: OpenApiResponse(
-                OpenApiTypes.OBJECT,
+                ERROR,
                 description="Refused: the reason (unknown code, used up, not a new customer...).",
             ),
-            429: OpenApiResponse(OpenApiTypes.OBJECT, description="Too many attempts."),
         },
         tags=["basket"],
     )

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from oscarapi.views import checkout
 
+from ..schema import ERROR
 from ..serializers.checkout import CheckoutSerializer
 
 __all__ = ["CheckoutView"]
@@ -17,9 +18,8 @@ class CheckoutView(checkout.CheckoutView):
         request=CheckoutSerializer,
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="oscarapi's order."),
-            401: OpenApiResponse(OpenApiTypes.STR, description="Not your basket."),
             406: OpenApiResponse(
-                OpenApiTypes.OBJECT,
+                ERROR,
                 description="Refused: field errors, or a reason (credit, stock, duplicate).",
             ),
         },
