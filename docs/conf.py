@@ -1,12 +1,12 @@
 """Sphinx configuration for django-oscar-mlm's documentation."""
 
+import sys
+from pathlib import Path
+
 project = "django-oscar-mlm"
 author = "django-oscar-mlm developers"
 copyright = "2026, django-oscar-mlm developers"  # noqa: A001
 release = "0.1.0"
-
-import sys
-from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
