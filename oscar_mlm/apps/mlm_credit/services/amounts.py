@@ -38,8 +38,7 @@ def parse_amount(value, *, allow_zero=False):
         raise InvalidAmount(_("The amount must be positive."))
     if amount == 0 and not allow_zero:
         raise InvalidAmount(_("The amount must be more than zero."))
-    # The size first: quantizing 1e999 to the cent overflows Decimal's precision.
-    if amount > MAX_AMOUNT or amount != amount.quantize(CENT):
+    if amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
         raise InvalidAmount()
     return quantize(amount)
 
