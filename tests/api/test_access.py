@@ -7,6 +7,7 @@ codes and periods that are not the caller's answer 404 as if they did not exist.
 import pytest
 from oscar.core.loading import get_model
 
+from oscar_mlm.apps.mlm_commissions import services as commissions
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,9 @@ WHO = {
     "other": "otto",
     "staff": "staff",
 }
+
+STAFF_WRITE = {"anonymous": 401, "customer": 403, "distributor": 403, "other": 403,
+               "staff": 400}
 
 # (method, url, {role: status}); {ben} is a member of Anna's downline, {code} Anna's code.
 MATRIX = [
@@ -70,6 +74,35 @@ MATRIX = [
     ("get", "/api/mlm/staff/periods/", {"anonymous": 401, "customer": 403, "distributor": 403,
                                         "other": 403, "staff": 200}),
     ("get", "/api/mlm/schema/", {r: 200 for r in ROLES}),
+    # Writes, sent with an empty JSON body: who passes the permission check gets the
+    # refusal of the missing fields (400), or the change where nothing is required.
+    ("post", "/api/mlm/signup/", {r: 400 for r in ROLES}),  # anonymous by design
+    ("post", "/api/mlm/structure/me/first-line/", {"anonymous": 401, "customer": 403,
+                                                   "distributor": 400, "other": 400,
+                                                   "staff": 403}),
+    ("patch", "/api/mlm/me/storefront/", {"anonymous": 401, "customer": 403,
+                                          "distributor": 200, "other": 200, "staff": 403}),
+    ("post", "/api/mlm/vouchers/", {"anonymous": 401, "customer": 403, "distributor": 201,
+                                    "other": 201, "staff": 403}),
+    # Statements of a month without a run: nobody's, so 404 for every distributor.
+    ("get", "/api/mlm/commissions/statements/2020-01/", {"anonymous": 401, "customer": 403,
+                                                         "distributor": 404, "other": 404,
+                                                         "staff": 403}),
+    ("get", "/api/mlm/commissions/statements/2020-01/lines/", {"anonymous": 401,
+                                                               "customer": 403,
+                                                               "distributor": 404,
+                                                               "other": 404, "staff": 403}),
+    ("post", "/api/mlm/staff/members/", STAFF_WRITE),
+    ("post", "/api/mlm/staff/members/{ben}/reassign/", STAFF_WRITE),
+    ("post", "/api/mlm/staff/members/{ben}/promote/", STAFF_WRITE),
+    ("post", "/api/mlm/staff/members/{ben}/deactivate/", STAFF_WRITE),
+    ("post", "/api/mlm/staff/members/{ben}/reactivate/", STAFF_WRITE),
+    ("post", "/api/mlm/staff/members/{ben}/credit/", STAFF_WRITE),
+    ("get", "/api/mlm/staff/periods/2020-01/", {**STAFF_WRITE, "staff": 200}),
+    ("post", "/api/mlm/staff/periods/2020-01/run/", {**STAFF_WRITE, "staff": 202}),
+    ("post", "/api/mlm/staff/periods/2020-01/close/", {**STAFF_WRITE, "staff": 202}),
+    ("get", "/api/mlm/staff/tasks/{task}/", {**STAFF_WRITE, "staff": 200}),
+    ("get", "/api/mlm/staff/tasks/no-such-task/", {**STAFF_WRITE, "staff": 404}),
 ]
 
 
@@ -78,8 +111,10 @@ MATRIX = [
 def test_access(as_, network, company, role, method, url, expected):
     vouchers.create_program(name="Welcome")
     code = vouchers.issue_voucher(member=network.anna)
-    url = url.format(ben=network.ben.pk, code=code.pk)
-    response = getattr(as_(WHO[role]), method)(url)
+    period = commissions.month_period("2020-01")  # ended, the only one: may be closed
+    task = commissions.queue_run(period, preview=True)
+    url = url.format(ben=network.ben.pk, code=code.pk, task=task.id)
+    response = getattr(as_(WHO[role]), method)(url, {}, format="json")
     assert response.status_code == expected[role], (role, url, response.content[:300])
 
 

@@ -22,6 +22,9 @@ class StorefrontSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = Storefront
         fields = (*THEME_FIELDS, "clear_photo", "is_locked")
+        # As on the web form, the colour is normalised first (validate_accent_color) and
+        # checked after, by the model's validator in the service's full_clean.
+        extra_kwargs = {"accent_color": {"validators": []}}
 
     def validate_accent_color(self, value):
         return (value or "").strip().lower()
