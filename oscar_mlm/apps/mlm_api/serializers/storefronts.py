@@ -24,7 +24,12 @@ class StorefrontSettingsSerializer(serializers.ModelSerializer):
         fields = (*THEME_FIELDS, "clear_photo", "is_locked")
         # As on the web form, the colour is normalised first (validate_accent_color) and
         # checked after, by the model's validator in the service's full_clean.
-        extra_kwargs = {"accent_color": {"validators": []}}
+        extra_kwargs = {
+            "accent_color": {
+                "validators": [],
+                "help_text": _("A colour as #rrggbb (upper or lower case), or empty for none."),
+            }
+        }
 
     def validate_accent_color(self, value):
         return (value or "").strip().lower()
