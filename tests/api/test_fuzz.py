@@ -12,7 +12,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -73,9 +75,25 @@ def fuzz(user):
     assert not failures, "\n\n".join(failures)
 
 
-def test_as_a_distributor(users):
+@pytest.fixture
+def keep_connection():
+    """Keep the test's database connection across the WSGI requests.
+
+    Django's WSGI handler closes the connection after each request when it is not
+    in autocommit (close_old_connections), which the test's transaction never
+    is; on PostgreSQL every later request would find it closed. Django's test
+    client disconnects the same receivers for the same reason.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_as_a_distributor(users, keep_connection):
     fuzz(users["distributor"])
 
 
-def test_as_staff(users):
+def test_as_staff(users, keep_connection):
     fuzz(users["staff"])

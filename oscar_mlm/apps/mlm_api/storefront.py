@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 from oscar_mlm.apps.mlm_network.validators import normalise_handle
+from oscar_mlm.parsing import has_nul
 
 HEADER = "HTTP_X_STOREFRONT"
 PARAMETER = "storefront"
@@ -40,7 +41,8 @@ def find_storefront(handle, link="customer"):
     from oscar_mlm.apps.mlm_storefront.context import CUSTOMER, DISTRIBUTOR
 
     handle = normalise_handle(handle)
-    if not handle or len(handle) > 63:
+    # PostgreSQL refuses a NUL byte in a query parameter; no handle has one.
+    if not handle or len(handle) > 63 or has_nul(handle):
         return None
     found = open_storefront(handle)
     if found is None:
