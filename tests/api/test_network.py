@@ -39,6 +39,34 @@ def test_contact_data_only_of_the_own_first_line(as_, network):
     ]
 
 
+def test_phone_and_address_follow_the_privacy_rule(as_, network, settings):
+    Country = get_model("address", "Country")
+    UserAddress = get_model("address", "UserAddress")
+    Country.objects.create(iso_3166_1_a2="DE", name="Germany", printable_name="Germany")
+    for member, street in ((network.dora, "Lindenweg 3"), (network.carla, "Birkenweg 9")):
+        UserAddress.objects.create(
+            user=member.user, first_name="X", last_name="Y", line1=street, line4="Bonn",
+            postcode="53111", country_id="DE", phone_number="+49 228 123456",
+            is_default_for_shipping=True,
+        )
+    client = as_("anna")
+
+    def rows():
+        data = client.get("/api/mlm/structure/me/downline/").json()["results"]
+        return {row["id"]: row for row in data}
+
+    dora, carla = rows()[network.dora.pk], rows()[network.carla.pk]
+    assert "Lindenweg 3" in dora["address"] and dora["phone"] == "+49 228 123456"
+    assert (carla["email"], carla["phone"], carla["address"]) == (None, None, None)
+    settings.OSCAR_MLM_NETWORK_CONTACT_DATA = "customers"  # own customers only
+    found = rows()
+    assert found[network.dora.pk]["email"] and found[network.ben.pk]["email"] is None
+    settings.OSCAR_MLM_NETWORK_CONTACT_DATA = "none"
+    assert not [row for row in rows().values() if row["email"] or row["phone"]]
+    me = client.get("/api/mlm/structure/me/").json()["member"]
+    assert me["email"] == network.anna.user.email  # one's own address
+
+
 def test_downline_pages_follow_each_other_without_gaps(as_, network):
     for _ in range(7):
         CustomerFactory(parent=network.ben)

@@ -1,18 +1,23 @@
 """Members as the API shows them: the public part, and the privacy rule of the structure.
 
 A distributor sees name, kind, status, level and join date of everyone in
-their downline, but contact data (the e-mail address) only of their own first
-line, which holds their own customers: the rule of the partner back office.
+their downline, but contact data (e-mail address, telephone, postal address)
+only as :mod:`oscar_mlm.apps.mlm_network.privacy` allows: their own first line,
+which holds their own customers (``OSCAR_MLM_NETWORK_CONTACT_DATA``), the rule
+of the partner back office. Their own node shows their own e-mail address.
 """
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from oscar_mlm.apps.mlm_network import privacy
 
-def sees_contact(viewer, member):
-    """Whether ``viewer`` may see ``member``'s contact data: own first line (and customers)."""
-    return viewer is not None and (member.parent_id == viewer.pk or member.pk == viewer.pk)
+
+def node_context(viewer, members):
+    """The serializer context of a page of ``members`` for ``viewer``: the contacts it may
+    see, looked up in one go."""
+    return {"viewer": viewer, "contacts": privacy.contacts(viewer, members)}
 
 
 class PublicMemberSerializer(serializers.Serializer):
@@ -38,14 +43,36 @@ class NodeSerializer(PublicMemberSerializer):
     email = serializers.SerializerMethodField(
         help_text=_("Only for the viewer's own first line (and own customers); else null.")
     )
+    phone = serializers.SerializerMethodField(
+        help_text=_("Like the e-mail address: only where the privacy rule allows; else null.")
+    )
+    address = serializers.SerializerMethodField(
+        help_text=_("The lines of the postal address, where the privacy rule allows; else null.")
+    )
 
     def get_level(self, member) -> int | None:
         return getattr(member, "level", None)
 
+    def contact(self, member):
+        viewer = self.context.get("viewer")
+        if viewer is not None and member.pk == viewer.pk and member.user_id:
+            return privacy.Contact(email=member.user.email or "")  # one's own address
+        contacts = self.context.get("contacts")
+        if contacts is None:
+            return privacy.contact(viewer, member)
+        return contacts.get(member.pk)
+
     def get_email(self, member) -> str | None:
-        if sees_contact(self.context.get("viewer"), member) and member.user_id:
-            return member.user.email
-        return None
+        contact = self.contact(member)
+        return (contact.email or None) if contact else None
+
+    def get_phone(self, member) -> str | None:
+        contact = self.contact(member)
+        return (contact.phone or None) if contact else None
+
+    def get_address(self, member) -> list[str] | None:
+        contact = self.contact(member)
+        return (list(contact.address) or None) if contact else None
 
 
 class MeSerializer(serializers.Serializer):

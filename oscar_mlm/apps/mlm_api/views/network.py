@@ -2,8 +2,8 @@
 
 A distributor reads their own structure (``me``) and that of any member of
 their downline by member number; every other number answers 404, whether it
-exists or not. Contact data follow the privacy rule of
-:mod:`..serializers.network`.
+exists or not. Both rules, whom and how much, are
+:mod:`oscar_mlm.apps.mlm_network.privacy`'s, as in the back office.
 """
 
 from django.http import Http404
@@ -14,7 +14,7 @@ from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from oscar_mlm.apps.mlm_network import services, tree
+from oscar_mlm.apps.mlm_network import privacy, services, tree
 from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_class
 from oscar_mlm.parsing import parse_id
@@ -28,6 +28,7 @@ from ..serializers.network import (
     NodeSerializer,
     StructureSerializer,
     UplineMemberSerializer,
+    node_context,
 )
 from ..serializers.pages import page_of
 from ..serializers.signup import PersonSerializer
@@ -65,21 +66,19 @@ class StructureMixin:
         if value == "me":
             viewer.level = 0
             return viewer
-        pk = parse_id(value)
-        if pk is None:
+        # The back office's rule: not in the viewer's downline is as if it did not exist.
+        target = privacy.downline_member(viewer, value)
+        if target is None:
             raise Http404
-        if pk == viewer.pk:
-            viewer.level = 0
-            return viewer
-        target = Member.objects.select_related("user").filter(pk=pk).first()
-        level = tree.level_of(viewer, target) if target is not None else None
-        if level is None:
-            raise Http404  # not in the viewer's downline: as if it did not exist
-        target.level = level
         return target
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "viewer": self.member}
+
+    def nodes(self, members):
+        """``members`` as nodes, with the contacts the viewer may see looked up at once."""
+        context = {**self.get_serializer_context(), **node_context(self.member, members)}
+        return NodeSerializer(members, many=True, context=context).data
 
 
 @extend_schema(parameters=[MEMBER])
@@ -123,7 +122,7 @@ class FirstLineView(StructureMixin, MlmAPIView):
         page = self.paginate_queryset(self.get_queryset())
         for member in page:
             member.level = self.level_offset
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(self.nodes(page))
 
     @extend_schema(request=PersonSerializer, responses={201: NodeSerializer})
     def post(self, request, *args, **kwargs):
@@ -191,7 +190,7 @@ class DownlineView(StructureMixin, MlmAPIView):
         )
         for row in rows:
             row.level += target.level
-        data = self.get_serializer(rows, many=True).data
+        data = self.nodes(rows)
         return pages.response(rows, data)
 
 
