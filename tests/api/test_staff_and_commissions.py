@@ -151,11 +151,19 @@ def run_book(company, network):
 
 def test_volumes_statements_and_lines_with_reasons(as_, network, run_book):
     client = as_("anna")
-    # Live volumes go by the time the order was placed (the book's records: now).
-    volumes = client.get("/api/mlm/commissions/volumes/").json()
+    # Live volumes go by the time the order was placed (the book's sales: October 2025).
+    volumes = client.get("/api/mlm/commissions/volumes/?period=2025-10").json()
     assert (volumes["own_volume"], volumes["end_customer_volume"]) == ("100.00", "100.00")
     assert volumes["group_volume"] == "40.00"
     assert volumes["group_volume_levels"][0] == {"level": 1, "volume": "40.00"}
+    # The estimate: 5 % of the own 100.00, 10 % of level 1's 40.00.
+    estimate = volumes["estimate"]
+    assert (estimate["total"], estimate["qualified"], estimate["missing"]) == ("9.00", True,
+                                                                               "0.00")
+    assert [(s["level"], s["amount"]) for s in estimate["shares"]] == [
+        (0, "5.00"), (1, "4.00"), (2, "0.00")
+    ]
+    assert client.get("/api/mlm/commissions/volumes/").json()["estimate"]["total"] == "0.00"
     commissions.run_period(commissions.month_period("2025-10"))
     listed = client.get("/api/mlm/commissions/statements/").json()["results"]
     assert [s["period"] for s in listed] == ["2025-10"]

@@ -9,6 +9,31 @@ class LevelVolumeSerializer(serializers.Serializer):
     volume = serializers.DecimalField(**MONEY)
 
 
+class ShareSerializer(serializers.Serializer):
+    level = serializers.IntegerField(help_text=_("0: the own volume."))
+    volume = serializers.DecimalField(**MONEY)
+    rate = serializers.DecimalField(max_digits=7, decimal_places=4, help_text=_("Percent."))
+    amount = serializers.DecimalField(**MONEY)
+
+
+class EstimateSerializer(serializers.Serializer):
+    """``mlm_commissions.estimates``: the plan's rates on the live volumes, so far."""
+
+    total = serializers.DecimalField(
+        **MONEY, help_text=_("The commission so far; 0 unless active and qualified.")
+    )
+    total_if_qualified = serializers.DecimalField(**MONEY)
+    qualified = serializers.BooleanField()
+    missing = serializers.DecimalField(
+        **MONEY, help_text=_("Own volume still needed to reach the plan's minimum.")
+    )
+    minimum = serializers.DecimalField(**MONEY)
+    compression = serializers.BooleanField(
+        help_text=_("With compression the run may pay more on the levels than estimated.")
+    )
+    shares = ShareSerializer(many=True)
+
+
 class VolumesSerializer(serializers.Serializer):
     """Live volumes of a period (orders placed in it, net of refunds so far)."""
 
@@ -19,6 +44,9 @@ class VolumesSerializer(serializers.Serializer):
     end_customer_volume = serializers.DecimalField(**MONEY)
     group_volume = serializers.DecimalField(**MONEY)
     group_volume_levels = LevelVolumeSerializer(many=True)
+    estimate = EstimateSerializer(
+        allow_null=True, help_text=_("The commission estimated so far; null without a plan.")
+    )
 
 
 class StatementSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from oscar.core.loading import get_model
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from oscar_mlm.apps.mlm_commissions import services, volumes
+from oscar_mlm.apps.mlm_commissions import estimates, services, volumes
 from oscar_mlm.apps.mlm_commissions.exceptions import CommissionError
 from oscar_mlm.conf import get_setting
 from oscar_mlm.money import shop_currencies
@@ -51,7 +51,8 @@ def period_of(month):
     ]
 )
 class VolumeView(MlmAPIView):
-    """Your volumes of a month, live: personal, own, end-customer and group (per level)."""
+    """Your volumes of a month, live: personal, own, end-customer and group (per level),
+    and the commission they would pay so far (an estimate; the period's run pays)."""
 
     permission_classes = [IsDistributor]
     serializer_class = VolumesSerializer
@@ -82,6 +83,13 @@ class VolumeView(MlmAPIView):
             "group_volume_levels": [
                 {"level": level, "volume": volume} for level, volume in sorted(group.levels.items())
             ],
+            # What the back office estimates: the plan's rates on these live volumes.
+            "estimate": estimates.estimate_commission(
+                self.member,
+                estimates.Period(start, end),
+                own_volume=figures.own,
+                currency=currency,
+            ),
         }
         return Response(self.get_serializer(data).data)
 
