@@ -11,8 +11,11 @@ from oscar_mlm.apps.mlm_commissions.volumes import (
     end_customer_volume,
     group_volume,
     member_volumes,
+    monthly_volumes,
     own_volume,
+    own_volumes,
     personal_volume,
+    personal_volumes,
 )
 from oscar_mlm.apps.mlm_network import services as network
 from oscar_mlm.placement import Placement, placing
@@ -152,3 +155,27 @@ def test_ranges_currencies_and_dates(example, october):
     assert own_volume(n["D1"].pk, *OCTOBER) == D("110.00")
     with pytest.raises(TypeError):
         own_volume(n["D1"], "2026-10-01", "2026-11-01")
+
+
+def test_many_members_at_once_and_per_month(example, october):
+    n = example
+    buy(n, "E1", "60.00", day(11, 20), "1103")
+    names = ("E1", "D1", "B2", "C2", "E2", "B3")
+    own = own_volumes([n[name] for name in names], *OCTOBER)
+    # One query for a page of members; those without volume are left out.
+    assert own == {n[name].pk: own_volume(n[name], *OCTOBER) for name in names
+                   if own_volume(n[name], *OCTOBER)}  # fmt: skip
+    assert n["C2"].pk not in own and own[n["D1"].pk] == D("110.00")
+    assert personal_volumes([n["D1"].pk, n["E2"].pk, n["B3"].pk], *OCTOBER) == {
+        n["D1"].pk: D("30.00"),
+        n["E2"].pk: D("80.00"),
+    }
+    assert own_volumes([], *OCTOBER) == {}
+    months = monthly_volumes(n["B2"], OCTOBER[0], NOVEMBER[1])
+    assert months == {
+        datetime.date(2026, 10, 1): (D("220.00"), D("210.00")),
+        datetime.date(2026, 11, 1): (D("0.00"), D("60.00")),
+    }
+    assert monthly_volumes(n["B2"], *OCTOBER, max_levels=2) == {
+        datetime.date(2026, 10, 1): (D("220.00"), D("110.00")),
+    }

@@ -5,7 +5,9 @@
   a distributor plus their customers' and attributed guests' orders;
 * :func:`end_customer_volume`: the owned volume the member did not buy themself;
 * :func:`group_volume`: the own volume of every distributor below the member, in total
-  and per level (level 1 = the first line of distributors; customers are leaves).
+  and per level (level 1 = the first line of distributors; customers are leaves);
+* :func:`own_volumes` / :func:`personal_volumes`: those of many members at once (a page of
+  the back office's structure), :func:`monthly_volumes`: own and group volume per month.
 
 A range is the orders *placed* in ``[start, end)``, net of all their refunds booked so
 far: live figures for the back office during a period. The commission run computes its
@@ -106,6 +108,31 @@ def member_volumes(member, start, end, *, currency=None):
     return Volumes(personal=personal, own=owned["own"], end_customer=owned["end_customer"])
 
 
+def _by_member(column, member_ids, start, end, currency):
+    ids = [_pk(m) for m in member_ids]
+    if not ids:
+        return {}
+    rows = (
+        _records(start, end, currency)
+        .filter(**{f"{column}_id__in": ids})
+        .values_list(f"{column}_id")
+        .annotate(v=Sum("volume"))
+        .order_by()
+    )
+    return {pk: _exact(volume) for pk, volume in rows}
+
+
+def own_volumes(member_ids, start, end, *, currency=None):
+    """``{member pk: own volume}`` of many members in one query (a page of a list);
+    members without volume are left out."""
+    return _by_member("owner", member_ids, start, end, currency)
+
+
+def personal_volumes(member_ids, start, end, *, currency=None):
+    """``{member pk: personal volume}`` of many members in one query; as :func:`own_volumes`."""
+    return _by_member("buyer", member_ids, start, end, currency)
+
+
 def group_volume(member, start, end, *, currency=None, max_levels=None):
     """Own volume of every distributor below ``member``, total and per level, in one query.
 
@@ -130,6 +157,32 @@ def group_volume(member, start, end, *, currency=None, max_levels=None):
         rows = cursor.fetchall()
     levels = {level: ZERO if total is None else _exact(total) for level, total in rows}
     return GroupVolume(total=sum(levels.values(), ZERO), levels=levels)
+
+
+def monthly_volumes(member, start, end, *, currency=None, max_levels=None):
+    """Own and group volume of ``member`` per calendar month of ``[start, end)``, for charts.
+
+    ``{first day of month: (own, group)}`` for the months with volume, in two queries
+    (the group's distributors from the same walk as :func:`group_volume`).
+    """
+    from django.db.models import DateField
+    from django.db.models.expressions import RawSQL
+    from django.db.models.functions import TruncMonth
+
+    month = TruncMonth("placed", output_field=DateField())
+    records = _records(start, end, currency)
+    cte, params = tree.downline_cte(member, max_depth=max_levels, kind="distributor")
+    below = RawSQL(cte + " SELECT id FROM down", params)
+    result = {}
+    for index, rows in enumerate(
+        [records.filter(owner_id=_pk(member)), records.filter(owner_id__in=below)]
+    ):
+        for day, volume in (
+            rows.annotate(m=month).values_list("m").annotate(v=Sum("volume")).order_by()
+        ):
+            pair = result.setdefault(day, [ZERO, ZERO])
+            pair[index] = _exact(volume)
+    return {day: tuple(pair) for day, pair in sorted(result.items())}
 
 
 def _exact(value):
