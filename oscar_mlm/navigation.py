@@ -54,6 +54,11 @@ def distributors_only(user, url_name=None, url_args=None, url_kwargs=None):
     return member is not None and member.is_distributor
 
 
+def not_distributors(user, url_name=None, url_args=None, url_kwargs=None):
+    """Everyone but distributors: for a page that distributors find under "My business"."""
+    return not distributors_only(user)
+
+
 @dataclass(frozen=True)
 class AccountSection:
     """A group of tabs; ``label`` is its heading ("" for none)."""

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
-from oscar_mlm.navigation import AccountTab
+from oscar_mlm.navigation import BUSINESS, AccountTab, distributors_only, not_distributors
 from oscar_mlm.product_tabs import ProductTab
 
 
@@ -15,9 +15,24 @@ class MlmCreditConfig(OscarConfig):
     verbose_name = _("Loyalty credit")
     namespace = "mlm_credit"
     default_auto_field = "django.db.models.BigAutoField"
-    # Every logged-in user may hold credit, members or not.
+    # Every logged-in user may hold credit, members or not; distributors find it in
+    # "My business" (oscar_mlm.navigation), everyone else among the account's own tabs.
     account_navigation = [
-        AccountTab("credit", _("My credit"), "mlm_credit:mlm-credit-ledger", order=40),
+        AccountTab(
+            "credit",
+            _("My credit"),
+            "mlm_credit:mlm-credit-ledger",
+            order=40,
+            access_fn=not_distributors,
+        ),
+        AccountTab(
+            "credit",
+            _("My credit"),
+            "mlm_credit:mlm-credit-ledger",
+            section=BUSINESS,
+            order=40,
+            access_fn=distributors_only,
+        ),
     ]
     # A tab on Oscar's product page in the dashboard (oscar_mlm.product_tabs).
     dashboard_product_tabs = [

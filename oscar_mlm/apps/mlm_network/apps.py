@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
-from oscar_mlm.navigation import BUSINESS, AccountSection, AccountTab, distributors_only
+from oscar_mlm.navigation import (
+    BUSINESS,
+    AccountSection,
+    AccountTab,
+    distributors_only,
+    not_distributors,
+)
 
 
 class MlmNetworkConfig(OscarConfig):
@@ -13,11 +19,26 @@ class MlmNetworkConfig(OscarConfig):
     verbose_name = _("Network")
     namespace = "mlm_network"
     default_auto_field = "django.db.models.BigAutoField"
-    # The account menu (oscar_mlm.navigation): "My network" for every logged-in user,
-    # and the "My business" section the feature apps' back-office pages go into.
+    # The account menu (oscar_mlm.navigation): the "My business" section the feature apps'
+    # back-office pages go into, and "My network" for every logged-in user: in "My
+    # business" for distributors, among the account's own tabs for everyone else.
     account_navigation = [
         AccountSection(BUSINESS, _("My business"), order=100, access_fn=distributors_only),
-        AccountTab("network", _("My network"), "mlm_network:mlm-network-overview", order=10),
+        AccountTab(
+            "network",
+            _("My network"),
+            "mlm_network:mlm-network-overview",
+            order=10,
+            access_fn=not_distributors,
+        ),
+        AccountTab(
+            "network",
+            _("My network"),
+            "mlm_network:mlm-network-overview",
+            section=BUSINESS,
+            order=10,
+            access_fn=distributors_only,
+        ),
     ]
 
     # pylint: disable=attribute-defined-outside-init

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
-from oscar_mlm.navigation import AccountTab, distributors_only
+from oscar_mlm.navigation import BUSINESS, AccountTab, distributors_only
 
 
 class MlmStorefrontConfig(OscarConfig):
@@ -18,6 +18,7 @@ class MlmStorefrontConfig(OscarConfig):
             "storefront",
             _("My storefront"),
             "mlm_storefront:mlm-storefront-edit",
+            section=BUSINESS,
             order=20,
             access_fn=distributors_only,
         ),

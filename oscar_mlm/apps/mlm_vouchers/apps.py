@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
-from oscar_mlm.navigation import AccountTab, distributors_only
+from oscar_mlm.navigation import BUSINESS, AccountTab, distributors_only
 
 
 class MlmVouchersConfig(OscarConfig):
@@ -18,6 +18,7 @@ class MlmVouchersConfig(OscarConfig):
             "vouchers",
             _("My voucher codes"),
             "mlm_vouchers:mlm-voucher-list",
+            section=BUSINESS,
             order=30,
             access_fn=distributors_only,
         ),
