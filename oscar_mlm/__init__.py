@@ -12,4 +12,5 @@ MLM_APPS = [
     "oscar_mlm.apps.mlm_dashboard.apps.MlmDashboardConfig",
     "oscar_mlm.apps.mlm_credit.apps.MlmCreditConfig",
     "oscar_mlm.apps.mlm_commissions.apps.MlmCommissionsConfig",
+    "oscar_mlm.apps.mlm_backoffice.apps.MlmBackofficeConfig",
 ]

@@ -84,6 +84,14 @@ OSCAR_MLM_MEMBERS_PER_PAGE = 50
 # downline shows name, level and figures only; members outside it answer 404.
 OSCAR_MLM_NETWORK_CONTACT_DATA = "first_line"
 
+# -- Partner back office ("My business") --------------------------------------------------
+
+# Longest note a distributor writes about a customer, in characters.
+OSCAR_MLM_CRM_NOTE_MAX_LENGTH = 5000
+
+# The due list of follow-ups shows the overdue ones and those due within this many days.
+OSCAR_MLM_CRM_DUE_DAYS = 7
+
 # -- Storefronts (partner subdomains) ---------------------------------------------------------
 
 # An unknown, inactive or hidden storefront answers "404" (a friendly not-found

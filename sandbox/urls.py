@@ -17,6 +17,8 @@ urlpatterns = [
     path("", apps.get_app_config("mlm_credit").urls),
     # Volumes: the staff pages of what each product counts (dashboard/mlm/volumes/).
     path("", apps.get_app_config("mlm_commissions").urls),
+    # The partner back office, "My business" (accounts/business/).
+    path("", apps.get_app_config("mlm_backoffice").urls),
     path("dashboard/mlm/", apps.get_app_config("mlm_dashboard").urls),
     # The REST API: ours under api/mlm/, django-oscar-api's under api/ (docs/api.rst).
     path("api/mlm/", apps.get_app_config("mlm_api").urls),

@@ -46,6 +46,10 @@ def test_a_distributor_sees_every_installed_apps_tab_in_order(company):
         (
             "business",
             [
+                ("business", "/accounts/business/"),
+                ("structure", "/accounts/business/structure/"),
+                ("customers", "/accounts/business/customers/"),
+                ("follow-ups", "/accounts/business/follow-ups/"),
                 ("network", "/accounts/network/"),
                 ("storefront", "/accounts/storefront/"),
                 ("vouchers", "/accounts/vouchers/"),

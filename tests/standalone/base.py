@@ -59,6 +59,7 @@ STOREFRONT = "oscar_mlm.apps.mlm_storefront.apps.MlmStorefrontConfig"
 VOUCHERS = "oscar_mlm.apps.mlm_vouchers.apps.MlmVouchersConfig"
 CREDIT = "oscar_mlm.apps.mlm_credit.apps.MlmCreditConfig"
 COMMISSIONS = "oscar_mlm.apps.mlm_commissions.apps.MlmCommissionsConfig"
+BACKOFFICE = "oscar_mlm.apps.mlm_backoffice.apps.MlmBackofficeConfig"
 OUR_CHECKOUT = "oscar_mlm.apps.checkout.apps.CheckoutConfig"
 
 

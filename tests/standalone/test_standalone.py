@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-COMBINATIONS = ["network", "storefront", "vouchers", "credit", "commissions", "forked_checkout"]
+COMBINATIONS = [
+    "network",
+    "storefront",
+    "vouchers",
+    "credit",
+    "commissions",
+    "backoffice",
+    "forked_checkout",
+]
 
 
 @pytest.mark.skipif(

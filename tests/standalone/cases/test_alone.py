@@ -21,8 +21,9 @@ TABS = {  # app label: (its tab's URL, who sees it)
     "mlm_storefront": ("/accounts/storefront/", "distributors"),
     "mlm_vouchers": ("/accounts/vouchers/", "distributors"),
     "mlm_credit": ("/accounts/credit/", "everyone"),
+    "mlm_backoffice": ("/accounts/business/", "distributors"),
 }
-FEATURES = ("mlm_storefront", "mlm_vouchers", "mlm_credit", "mlm_commissions")
+FEATURES = ("mlm_storefront", "mlm_vouchers", "mlm_credit", "mlm_commissions", "mlm_backoffice")
 COMPANY_HOST = "www.shop.example"
 
 
@@ -142,3 +143,20 @@ def test_credit_is_spent_in_the_installed_checkout():
     from oscar_mlm.apps.checkout.mixins import CreditPaymentMixin
 
     assert issubclass(get_class("checkout.views", "PaymentDetailsView"), CreditPaymentMixin)
+
+
+@pytest.mark.skipif(not installed("mlm_backoffice"), reason="needs the back office app")
+def test_the_back_office_without_volumes_and_credit(company):
+    anna = DistributorFactory(parent=company, handle="anna")
+    CustomerFactory(parent=anna, user__first_name="Dora", user__last_name="Decker")
+    client = Client()
+    client.force_login(anna.user)
+    overview = client.get("/accounts/business/", HTTP_HOST=COMPANY_HOST)
+    assert overview.status_code == 200
+    html = overview.content.decode()
+    # No volumes, estimate or credit without their apps; the growth chart stays.
+    assert 'id="mlm-figure-own"' not in html and 'id="mlm-estimate"' not in html
+    assert 'id="mlm-credit-balance"' not in html and 'id="mlm-chart-growth"' in html
+    tree = client.get("/accounts/business/structure/", HTTP_HOST=COMPANY_HOST)
+    assert tree.status_code == 200 and "Dora Decker" in tree.content.decode()
+    assert " · volume " not in tree.content.decode()

@@ -1,0 +1,76 @@
+"""The back office's pages for a distributor: what they show, and to whom."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from .conftest import place_order
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, **kwargs):
+    return reverse(f"mlm_backoffice:{name}", kwargs=kwargs or None)
+
+
+def test_overview_shows_live_volumes(net, login):
+    client = login(net["anna"])
+    html = client.get(url("mlm-backoffice-overview")).content.decode()
+    assert 'id="mlm-backoffice-overview"' in html
+    place_order(net["dora"].user, "25.00")  # Anna's customer: Anna's own volume
+    place_order(net["carla"].user, "40.00")  # level 2 distributor: Anna's group volume
+    response = client.get(url("mlm-backoffice-overview"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    own = re.search(r'id="mlm-figure-own"><th scope="row">[^<]*</th><td[^>]*>([^<]*)<', html)
+    group = re.search(r'id="mlm-figure-group"><th scope="row">.*?</th><td[^>]*>([^<]*)<', html)
+    assert own.group(1) == "25.00"
+    assert group.group(1) == "40.00"
+    assert 'id="mlm-chart-volume"' in html and "<svg" in html
+
+
+def test_structure_shows_the_first_line_and_a_node_opens(net, login):
+    client = login(net["anna"])
+    html = client.get(url("mlm-backoffice-structure")).content.decode()
+    assert "Ben Brandt" in html and "Dora Decker" in html
+    assert "Carla Conrad" not in html  # level 2: loaded when Ben's node opens
+    assert f'aria-controls="mlm-children-{net["ben"].pk}"' in html
+    assert "ben@example.com" in html  # own first line: contact data
+    fragment = client.get(url("mlm-backoffice-node", pk=net["ben"].pk)).content.decode()
+    assert "Carla Conrad" in fragment and "level 2" in fragment
+    assert "carla@example.com" not in fragment  # deeper: no contact data
+    deeper = client.get(url("mlm-backoffice-node", pk=net["carla"].pk)).content.decode()
+    assert "Emil Engel" in deeper and "emil@example.com" not in deeper
+
+
+def test_search_finds_only_the_own_downline(net, login):
+    client = login(net["anna"])
+    html = client.get(url("mlm-backoffice-structure"), {"q": "engel"}).content.decode()
+    assert "Emil Engel" in html
+    html = client.get(url("mlm-backoffice-structure"), {"q": "Yilmaz"}).content.decode()
+    assert 'id="mlm-search-none"' in html and "Yara" not in html
+
+
+def test_customer_card_note_and_follow_up(net, login):
+    client = login(net["anna"])
+    dora = net["dora"]
+    place_order(dora.user, "12.50", quantity=2)
+    card = url("mlm-backoffice-customer", pk=dora.pk)
+    html = client.get(card).content.decode()
+    assert "dora@example.com" in html and "1 order" in html
+    response = client.post(
+        url("mlm-backoffice-note-create", pk=dora.pk),
+        {"channel": "call", "contacted": "2024-05-02", "text": "Asked about the night cream."},
+    )
+    assert response.status_code == 302 and response["Location"] == card
+    response = client.post(
+        url("mlm-backoffice-followup-create", pk=dora.pk),
+        {"due": (timezone.localdate() + dt.timedelta(days=30)).isoformat(), "text": "Send samples"},
+    )
+    assert response.status_code == 302
+    html = client.get(card).content.decode()
+    assert "Asked about the night cream." in html and "Send samples" in html
+    assert "25.00" in html  # two units of 12.50
