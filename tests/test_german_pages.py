@@ -14,6 +14,7 @@ The browser test ``tests/e2e/test_german_checkout.py`` adds what lookups cannot 
 that never went through a translation function (data such as a payment source's name).
 """
 
+import datetime as dt
 import re
 from decimal import Decimal as D
 
@@ -21,12 +22,15 @@ import pytest
 from babel.messages.checkers import python_format
 from babel.messages.pofile import read_po
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.translation import _trans, trans_real
 from oscar.apps.partner.strategy import Selector
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 from oscar.test.basket import add_product
 
+from oscar_mlm.apps.mlm_backoffice import services as crm
+from oscar_mlm.apps.mlm_commissions import services as commissions
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_storefront.services import update_storefront
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
@@ -42,6 +46,7 @@ OUR_NAMESPACES = {
     "mlm_credit",
     "mlm_commissions",
     "mlm_dashboard",
+    "mlm_backoffice",
 }
 Basket = get_model("basket", "Basket")
 
@@ -148,7 +153,15 @@ def world(db, company, settings):
     basket.strategy = Selector().strategy()
     add_product(basket, product=product, quantity=1)
     order = oscar_factories.create_order(basket=basket, user=dora.user)
+    # The back office: a plan (the estimate), a note, a follow-up due today, tags.
+    commissions.create_plan(valid_from=dt.date(2020, 1, 1), levels=2, rates=["5", "3"],
+                            own_volume_rate="2", minimum_own_volume="50")  # fmt: skip
+    crm.add_note(distributor=anna, customer=dora, channel="call", text="Mag Rosen")
+    follow_up = crm.add_follow_up(distributor=anna, customer=dora, due=timezone.localdate(),
+                                  text="Anrufen")  # fmt: skip
+    crm.set_tags(distributor=anna, customer=dora, tags="Stammkundin")
     return {
+        "follow_up": follow_up,
         "staff": staff,
         "anna": anna,
         "dora": dora,
@@ -166,6 +179,13 @@ def kwargs_for(name, converters, world):
         "pk": {
             "mlm-credit-account-detail": world["account"].pk,
             "mlm-voucherprogram-update": world["program"].pk,
+            "mlm-backoffice-node": world["anna"].pk,
+            "mlm-backoffice-followup-done": world["follow_up"].pk,
+            **{
+                f"mlm-backoffice-{page}": world["dora"].pk
+                for page in ("member", "customer", "note-create", "followup-create",
+                             "customer-tags")
+            },  # fmt: skip
         },
         "user_pk": world["dora"].user.pk,
         "product_pk": world["product"].pk,
@@ -227,6 +247,9 @@ def test_the_package_pages_have_no_untranslated_string_of_ours(client, world, lo
             reverse("mlm_dashboard:mlm-member-create"),
             reverse("mlm_dashboard:mlm-voucherprogram-create"),
             reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": world["dora"].user.pk}),
+            reverse("mlm_backoffice:mlm-backoffice-note-create", kwargs={"pk": world["dora"].pk}),
+            reverse("mlm_backoffice:mlm-backoffice-followup-create",
+                    kwargs={"pk": world["dora"].pk}),  # fmt: skip
         ):
             visit(client, page, method="post")
         # A voucher code in the basket.
