@@ -63,17 +63,25 @@ def _nice_ceiling(value):
     return 10 * magnitude
 
 
+def _plain(value):
+    """``50`` rather than ``5E+1``, ``12.5`` rather than ``12.50``."""
+    return value.quantize(1) if value == value.to_integral() else value.normalize()
+
+
 def bar_chart(title, categories, series, *, width=WIDTH, height=HEIGHT, ticks=4):
     """A grouped bar chart of ``series`` (``[(name, [value per category])]``)."""
     chart = Chart(title=title, categories=list(categories), series=list(series), width=width,
                   height=height)  # fmt: skip
     values = [Decimal(v or 0) for _name, vals in chart.series for v in vals]
     top = _nice_ceiling(max(values, default=0))
+    if all(isinstance(v, int) for _name, vals in chart.series for v in vals):
+        # Counts: whole numbers on the axis (0, 1, 2, 3, 4 rather than 0, 1.25, 2.5 ...).
+        top = Decimal(max(ticks, -(-int(max(values, default=0)) // ticks) * ticks))
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     chart.baseline = TOP + plot_h
     for i in range(ticks + 1):
         value = top * i / ticks
-        chart.ticks.append((round(TOP + plot_h - plot_h * i / ticks, 1), value.normalize()))
+        chart.ticks.append((round(TOP + plot_h - plot_h * i / ticks, 1), _plain(value)))
     count = max(1, len(chart.categories))
     slot = plot_w / count
     group = slot * 0.8

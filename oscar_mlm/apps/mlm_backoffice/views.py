@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import privacy
 from oscar_mlm.apps.mlm_network.mixins import CurrentMemberMixin
+from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_class
 from oscar_mlm.exports import csv_response
 from oscar_mlm.money import quantize
@@ -129,22 +130,14 @@ class StructureView(DistributorRequiredMixin, generic.TemplateView):
                 "next_after": next_after,
                 "path": structure.path_to(self.member, self.root) if self.root.level else [],
                 "can_add": self.member.is_active
-                and bool(_internal_signup_kinds())
+                and bool(get_setting("OSCAR_MLM_INTERNAL_SIGNUP_KINDS"))
                 and _url_exists("mlm_network:mlm-network-signup"),
             }
         )
         return ctx
 
 
-def _internal_signup_kinds():
-    from oscar_mlm.conf import get_setting
-
-    return get_setting("OSCAR_MLM_INTERNAL_SIGNUP_KINDS")
-
-
 def _url_exists(name):
-    from django.urls import NoReverseMatch
-
     try:
         reverse(name)
     except NoReverseMatch:
@@ -466,8 +459,6 @@ class FollowUpListView(DistributorRequiredMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        from oscar_mlm.conf import get_setting
-
         ctx.update(
             {
                 "follow_ups": customers.due_follow_ups(self.member),
