@@ -74,3 +74,65 @@ def test_customer_card_note_and_follow_up(net, login):
     html = client.get(card).content.decode()
     assert "Asked about the night cream." in html and "Send samples" in html
     assert "25.00" in html  # two units of 12.50
+
+
+def test_the_customer_export_has_own_customers_with_orders_and_tags(net, login):
+    import csv
+    import io
+
+    from oscar_mlm.apps.mlm_backoffice import services
+    from oscar_mlm.test.factories import CustomerFactory
+
+    anna, dora = net["anna"], net["dora"]
+    evil = CustomerFactory(parent=anna, user__first_name="=cmd|' /C calc'!A0", user__last_name="X")
+    place_order(dora.user, "12.50", quantity=2)
+    services.set_tags(distributor=anna, customer=dora, tags="vip, skin care")
+    client = login(anna)
+    response = client.get(url("mlm-backoffice-customer-export"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header, body = rows[0], {int(r[0]): r for r in rows[1:]}
+    assert set(body) == {dora.pk, evil.pk}  # Emil is Carla's, Yara is Zoe's
+    row = dict(zip(header, body[dora.pk], strict=True))
+    assert row["E-mail"] == "dora@example.com" and row["Orders"] == "1"
+    assert row["Totals"] == "25.00 EUR"
+    assert row["Tags"] == "skin care, vip"
+    assert body[evil.pk][1].startswith("'=cmd")  # the formula guard
+    vip = client.get(url("mlm-backoffice-customer-list")).context["form"].tags
+    tag = next(pk for pk, t in vip.items() if t.name == "vip")
+    only_vip = client.get(url("mlm-backoffice-customer-export"), {"tag": tag})
+    lines = b"".join(only_vip.streaming_content).decode().splitlines()
+    assert len(lines) == 2 and "Decker" in lines[1]
+
+
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"channel": "fax", "contacted": "2024-01-02", "text": "x"}, "channel"),
+        ({"channel": "call", "contacted": "²", "text": "x"}, "contacted"),
+        ({"channel": "call", "contacted": "2024-01-02", "text": "a\x00b"}, "text"),
+        ({"channel": "call", "contacted": "2999-01-01", "text": "x"}, "__all__"),  # the service
+        ({"channel": "call", "contacted": "2024-01-02", "text": "   "}, "text"),
+    ],
+)
+def test_a_bad_note_is_answered_with_a_message_and_nothing_saved(net, login, data, error):
+    from django.utils.html import escape
+    from oscar.core.loading import get_model
+
+    CustomerNote = get_model("mlm_backoffice", "CustomerNote")
+    client = login(net["anna"])
+    response = client.post(url("mlm-backoffice-note-create", pk=net["dora"].pk), data)
+    assert response.status_code == 400
+    form = response.context["note_form"]
+    assert list(form.errors) == [error]
+    html = response.content.decode()
+    assert all(escape(message) in html for message in form.errors[error])
+    assert CustomerNote.objects.count() == 0
+
+
+def test_a_bad_filter_of_the_list_is_a_message(net, login):
+    client = login(net["anna"])
+    for params in ({"level": "²"}, {"level": "-1"}, {"kind": "company"}, {"q": "a\x00"}):
+        response = client.get(url("mlm-backoffice-structure-list"), params)
+        assert response.status_code == 400, params
+        assert response.context["form"].errors, params

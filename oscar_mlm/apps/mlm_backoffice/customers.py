@@ -8,6 +8,7 @@ orders, tags and next follow-ups of its customers in one query each.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
@@ -15,6 +16,7 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import privacy
 from oscar_mlm.conf import get_setting
+from oscar_mlm.money import quantize
 from oscar_mlm.parsing import parse_id
 
 from .structure import page_size
@@ -109,7 +111,8 @@ def order_stats(user_ids):
     for user_id, currency, count, total, last in rows:
         entry = stats[user_id]
         entry[0] += count
-        entry[1].append((currency, total))
+        # SQLite sums NUMERIC columns as floats; PostgreSQL gives exact Decimals.
+        entry[1].append((currency, quantize(Decimal(str(total or 0)))))
         entry[2] = last if entry[2] is None or (last and last > entry[2]) else entry[2]
     return stats
 
