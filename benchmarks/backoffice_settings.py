@@ -2,7 +2,8 @@
 ``benchmarks/backoffice.py``, and (through ``MLM_STOCK_BASE``) the base of its stock Oscar.
 
 Stock Oscar has no ``sandbox`` app, whose search index replaces Oscar's: with
-``MLM_BENCH_STOCK`` set, Oscar's own product index and facets are used, in a Whoosh folder of its own.
+``MLM_BENCH_STOCK`` set, Oscar's own product index and facets are used, in a Whoosh
+folder of its own.
 """
 
 import os
