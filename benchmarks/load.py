@@ -657,7 +657,16 @@ def start_stock(stack_env, port, workers, log):
         "DATABASE_URL": stock_url,
         "DJANGO_SETTINGS_MODULE": "benchmarks.stock_settings",
         "MLM_STOCK_BASE": "sandbox.settings_production",
+        # Stock Oscar's own search index, built here from its copy of the database (the same
+        # product index as the shop's: benchmarks/search_indexes.py).
+        "SANDBOX_WHOOSH_PATH": stack_env["SANDBOX_WHOOSH_PATH"] + "-stock",
     }
+    subprocess.run(
+        [sys.executable, "sandbox/manage.py", "update_index", "--verbosity", "0"],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
