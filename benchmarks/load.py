@@ -699,6 +699,8 @@ def start_stock(stack_env, port, workers, log):
         except requests.RequestException:
             pass
         time.sleep(0.5)
+    process.terminate()
+    process.wait(60)
     raise SystemExit("stock Oscar did not answer")
 
 
