@@ -224,3 +224,33 @@ OSCAR_MLM_REVERSE_PROXIES = 0
 # briefly away with 503 and this Retry-After; other errors go to this view.
 OSCAR_MLM_RETRY_AFTER_SECONDS = 5
 OSCAR_MLM_SERVER_ERROR_VIEW = "oscar.views.handler500"
+
+# -- Statements and credit notes (Gutschriften) -------------------------------------------------
+
+# The company as printed on every credit note: legal name (default: OSCAR_MLM_COMPANY_NAME),
+# postal address (a list of lines), VAT identification number and tax number.
+OSCAR_MLM_COMPANY_LEGAL_NAME = ""
+OSCAR_MLM_COMPANY_ADDRESS = ()
+OSCAR_MLM_COMPANY_VAT_ID = ""
+OSCAR_MLM_COMPANY_TAX_NUMBER = ""
+# ISO code of the company's country: the reverse charge is for distributors outside it.
+OSCAR_MLM_COMPANY_COUNTRY = "DE"
+
+# VAT (percent) added to the commission of distributors liable to VAT.
+OSCAR_MLM_COMMISSION_VAT_RATE = "19"
+
+# Credit note numbers: this prefix and a six-digit sequence (GS-000001, GS-000002, ...).
+OSCAR_MLM_CREDIT_NOTE_PREFIX = "GS-"
+
+# Lines per page of a statement (account area and dashboard).
+OSCAR_MLM_COMMISSION_LINES_PER_PAGE = 100
+
+# Statements per page of a period in the dashboard.
+OSCAR_MLM_COMMISSION_STATEMENTS_PER_PAGE = 50
+
+# TrueType fonts (regular, bold) of statement PDFs; where the files are missing the PDF
+# core font Helvetica is used (Latin-1 only). Debian: package fonts-dejavu-core.
+OSCAR_MLM_PDF_FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+)

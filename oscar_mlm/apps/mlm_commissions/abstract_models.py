@@ -666,3 +666,154 @@ class AbstractCommissionLine(models.Model):
         return (
             f"{self.period_id}/{self.order_id} L{self.level} {self.beneficiary_id}: {self.amount}"
         )
+
+
+# -- Statements for distributors: tax details, credit notes, dashboard jobs ----------------------
+#
+# See docs/commissions.rst, "Statements and credit notes". Changes go through
+# services/statements.py and services/jobs.py.
+
+
+class AbstractTaxProfile(models.Model):
+    """What a distributor's credit notes need: tax status, tax ids, billing address.
+
+    Kept by the distributor in the account area. A credit note copies it when
+    it is issued, so a later change never alters an issued note.
+    """
+
+    SMALL_BUSINESS, STANDARD, REVERSE_CHARGE = "small_business", "standard", "reverse_charge"
+    STATUS_CHOICES = [
+        (SMALL_BUSINESS, _("Small business (§ 19 UStG): no VAT")),
+        (STANDARD, _("Liable to VAT: VAT is added to the commission")),
+        (REVERSE_CHARGE, _("Business in another EU country: reverse charge")),
+    ]
+
+    member = models.OneToOneField(
+        "mlm_network.Member",
+        on_delete=models.PROTECT,
+        related_name="tax_profile",
+        verbose_name=_("distributor"),
+    )
+    tax_status = models.CharField(_("tax status"), max_length=16, choices=STATUS_CHOICES)
+    vat_id = models.CharField(_("VAT identification number"), max_length=16, blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=20, blank=True)
+    name = models.CharField(_("name or company"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=12)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country (ISO code)"), max_length=2)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("tax details")
+        verbose_name_plural = _("tax details")
+
+    def __str__(self):
+        return f"{self.member_id}: {self.get_tax_status_display()}"
+
+
+class AbstractCreditNote(AppendOnlyModel):
+    """A self-billing credit note (Gutschrift) for one closed statement with a positive total.
+
+    Numbered without gaps in the order of issue; everything printed on it is
+    copied here when it is issued (the distributor's and the company's
+    details, the amounts), so it can be printed again identically.
+    """
+
+    period = models.ForeignKey(
+        "mlm_commissions.CommissionPeriod",
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("period"),
+    )
+    member = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("distributor"),
+    )
+    sequence = models.PositiveIntegerField(_("sequence"), unique=True)
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    issued = models.DateField(_("date of issue"))
+    currency = models.CharField(_("currency"), max_length=12)
+    net = models.DecimalField(_("net amount"), max_digits=12, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate (percent)"), max_digits=5, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
+    gross = models.DecimalField(_("amount paid out"), max_digits=12, decimal_places=2)
+    tax_status = models.CharField(
+        _("tax status"), max_length=16, choices=AbstractTaxProfile.STATUS_CHOICES
+    )
+    vat_id = models.CharField(_("VAT identification number"), max_length=16, blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=20, blank=True)
+    name = models.CharField(_("name or company"), max_length=200)
+    address = models.TextField(_("address"))
+    company_name = models.CharField(_("company"), max_length=200)
+    company_address = models.TextField(_("company address"))
+    company_vat_id = models.CharField(_("company VAT identification number"), max_length=32)
+    company_tax_number = models.CharField(_("company tax number"), max_length=32, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "member"], name="mlm_credit_note_once"),
+            models.CheckConstraint(
+                condition=models.Q(net__gt=0, vat__gte=0), name="mlm_credit_note_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class AbstractCommissionJob(models.Model):
+    """A run, preview, close, what-if or credit-note issue queued from the dashboard.
+
+    The work is a django-tasks task (``tasks.run_commission_job``); this row
+    remembers which task, so the period's page can show its state and result.
+    """
+
+    RUN, PREVIEW, CLOSE, WHAT_IF, CREDIT_NOTES = "run", "preview", "close", "what_if", "notes"
+    ACTION_CHOICES = [
+        (RUN, _("Run")),
+        (PREVIEW, _("Preview")),
+        (CLOSE, _("Close")),
+        (WHAT_IF, _("What-if")),
+        (CREDIT_NOTES, _("Issue credit notes")),
+    ]
+
+    period = models.ForeignKey(
+        "mlm_commissions.CommissionPeriod",
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        verbose_name=_("period"),
+    )
+    action = models.CharField(_("action"), max_length=8, choices=ACTION_CHOICES)
+    # The plan figures of a what-if run (validated before queuing).
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("queued by"),
+    )
+    queued = models.DateTimeField(_("queued"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_commissions"
+        verbose_name = _("commission job")
+        verbose_name_plural = _("commission jobs")
+        ordering = ["-queued", "-id"]
+
+    def __str__(self):
+        return f"{self.period_id} {self.action} {self.task_id}"

@@ -1,9 +1,11 @@
 from django.contrib.admin.views.decorators import staff_member_required
-from django.urls import path
+from django.contrib.auth.decorators import login_required
+from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
 from oscar_mlm.core.loading import get_class
+from oscar_mlm.navigation import BUSINESS, AccountTab, distributors_only
 from oscar_mlm.product_tabs import ProductTab
 
 
@@ -26,6 +28,38 @@ class MlmCommissionsConfig(OscarConfig):
         ),
     ]
 
+    # The distributor's statements in "My business" (oscar_mlm.navigation).
+    account_navigation = [
+        AccountTab(
+            "statements",
+            _("Commission statements"),
+            "mlm_commissions:mlm-statement-list",
+            section=BUSINESS,
+            order=50,
+            access_fn=distributors_only,
+        ),
+    ]
+
+    # Staff pages of commissions go through Oscar's permission mechanism: logged-out
+    # visitors are sent to the dashboard login, staff without the permission get 403.
+    login_url = reverse_lazy("dashboard:login")
+    VIEW = ["is_staff", "mlm_commissions.view_commissionperiod"]
+    CHANGE = ["is_staff", "mlm_commissions.change_commissionperiod"]
+    permissions_map = {
+        "mlm-commission-plan-list": VIEW,
+        "mlm-commission-plan-create": ["is_staff", "mlm_commissions.add_commissionplan"],
+        "mlm-commission-period-list": VIEW,
+        "mlm-commission-period-create": ["is_staff", "mlm_commissions.add_commissionperiod"],
+        "mlm-commission-period-detail": VIEW,
+        "mlm-commission-job-create": CHANGE,
+        "mlm-commission-job-detail": VIEW,
+        "mlm-commission-whatif": CHANGE,
+        "mlm-commission-payout-export": CHANGE,
+        "mlm-commission-statement-detail": VIEW,
+        "mlm-commission-statement-export": VIEW,
+        "mlm-commission-statement-pdf": VIEW,
+    }
+
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
         from . import receivers  # noqa: F401  (order signals -> volume records)
@@ -34,6 +68,25 @@ class MlmCommissionsConfig(OscarConfig):
         self.volume_rule_list_view = load("StaffVolumeRuleListView")
         self.product_volume_rule_view = load("StaffProductVolumeRuleView")
         self.class_volume_rule_view = load("StaffClassVolumeRuleView")
+        staff = lambda name: get_class("mlm_commissions.dashboard_views", name)  # noqa: E731
+        self.plan_list_view = staff("PlanListView")
+        self.plan_create_view = staff("PlanCreateView")
+        self.period_list_view = staff("PeriodListView")
+        self.period_create_view = staff("PeriodCreateView")
+        self.period_detail_view = staff("PeriodDetailView")
+        self.job_create_view = staff("JobCreateView")
+        self.job_detail_view = staff("JobDetailView")
+        self.what_if_view = staff("WhatIfView")
+        self.payout_csv_view = staff("PayoutCsvView")
+        self.staff_statement_view = staff("StaffStatementView")
+        self.staff_statement_csv_view = staff("StaffStatementCsvView")
+        self.staff_statement_pdf_view = staff("StaffStatementPdfView")
+        account = lambda name: get_class("mlm_commissions.statement_views", name)  # noqa: E731
+        self.statement_list_view = account("StatementListView")
+        self.statement_detail_view = account("StatementDetailView")
+        self.statement_csv_view = account("StatementCsvView")
+        self.statement_pdf_view = account("StatementPdfView")
+        self.tax_profile_view = account("TaxProfileView")
 
     def get_urls(self):
         # The shop mounts these at the site root ahead of Oscar's URLs (see docs/volumes.rst).
@@ -55,4 +108,50 @@ class MlmCommissionsConfig(OscarConfig):
                 name="mlm-volume-class-rule",
             ),
         ]
+        urls += self.commission_staff_urls() + self.statement_urls()
         return self.post_process_urls(urls)
+
+    def commission_staff_urls(self):
+        """Staff pages under dashboard/mlm/commissions/ (permissions_map above)."""
+        base = "dashboard/mlm/commissions/"
+        statement = base + "periods/<int:pk>/statements/<int:member_pk>/"
+        return [
+            path(base, self.period_list_view.as_view(), name="mlm-commission-period-list"),
+            path(base + "periods/add/", self.period_create_view.as_view(),
+                 name="mlm-commission-period-create"),
+            path(base + "periods/<int:pk>/", self.period_detail_view.as_view(),
+                 name="mlm-commission-period-detail"),
+            path(base + "periods/<int:pk>/jobs/", self.job_create_view.as_view(),
+                 name="mlm-commission-job-create"),
+            path(base + "periods/<int:pk>/what-if/", self.what_if_view.as_view(),
+                 name="mlm-commission-whatif"),
+            path(base + "periods/<int:pk>/payouts.csv", self.payout_csv_view.as_view(),
+                 name="mlm-commission-payout-export"),
+            path(statement, self.staff_statement_view.as_view(),
+                 name="mlm-commission-statement-detail"),
+            path(statement + "statement.csv", self.staff_statement_csv_view.as_view(),
+                 name="mlm-commission-statement-export"),
+            path(statement + "statement.pdf", self.staff_statement_pdf_view.as_view(),
+                 name="mlm-commission-statement-pdf"),
+            path(base + "jobs/<int:pk>/", self.job_detail_view.as_view(),
+                 name="mlm-commission-job-detail"),
+            path(base + "plans/", self.plan_list_view.as_view(), name="mlm-commission-plan-list"),
+            path(base + "plans/add/", self.plan_create_view.as_view(),
+                 name="mlm-commission-plan-create"),
+        ]
+
+    def statement_urls(self):
+        """The distributor's statements and tax details in the account area."""
+        account = login_required
+        base = "accounts/commissions/"
+        return [
+            path(base, account(self.statement_list_view.as_view()), name="mlm-statement-list"),
+            path(base + "tax-details/", account(self.tax_profile_view.as_view()),
+                 name="mlm-tax-profile"),
+            path(base + "<int:period_pk>/", account(self.statement_detail_view.as_view()),
+                 name="mlm-statement-detail"),
+            path(base + "<int:period_pk>/statement.csv",
+                 account(self.statement_csv_view.as_view()), name="mlm-statement-export"),
+            path(base + "<int:period_pk>/statement.pdf",
+                 account(self.statement_pdf_view.as_view()), name="mlm-statement-pdf"),
+        ]

@@ -19,3 +19,13 @@ class InvalidRefund(CommissionError):
 
 class InvalidVolumeRule(CommissionError):
     default_message = _("This volume setting is not valid.")
+
+
+class InvalidTaxProfile(CommissionError):
+    """Tax details refused; ``field`` names the form field that is wrong (or None)."""
+
+    default_message = _("These tax details are not valid.")
+
+    def __init__(self, message=None, field=None):
+        self.field = field
+        super().__init__(message)

@@ -1,12 +1,15 @@
 from oscar.core.loading import is_model_registered
 
 from .abstract_models import (
+    AbstractCommissionJob,
     AbstractCommissionLine,
     AbstractCommissionPeriod,
     AbstractCommissionPlan,
     AbstractCommissionSnapshot,
     AbstractCommissionStatement,
+    AbstractCreditNote,
     AbstractSettledRefund,
+    AbstractTaxProfile,
     AbstractVolumeRecord,
     AbstractVolumeRule,
 )
@@ -76,3 +79,27 @@ if not is_model_registered("mlm_commissions", "CommissionLine"):
             pass
 
     __all__.append("CommissionLine")
+
+if not is_model_registered("mlm_commissions", "TaxProfile"):
+
+    class TaxProfile(AbstractTaxProfile):
+        class Meta(AbstractTaxProfile.Meta):
+            pass
+
+    __all__.append("TaxProfile")
+
+if not is_model_registered("mlm_commissions", "CreditNote"):
+
+    class CreditNote(AbstractCreditNote):
+        class Meta(AbstractCreditNote.Meta):
+            pass
+
+    __all__.append("CreditNote")
+
+if not is_model_registered("mlm_commissions", "CommissionJob"):
+
+    class CommissionJob(AbstractCommissionJob):
+        class Meta(AbstractCommissionJob.Meta):
+            pass
+
+    __all__.append("CommissionJob")

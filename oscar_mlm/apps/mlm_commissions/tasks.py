@@ -27,3 +27,15 @@ def close_commission_period(period_id, user_id=None):
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     period = services.close_period(period, user=user)
     return {"period": str(period), "checksum": period.checksum, "status": period.status}
+
+
+@task()
+def run_commission_job(job_id):
+    """A run, preview, close, what-if or credit-note issue queued from the dashboard."""
+    from oscar.core.loading import get_model
+
+    from .services import jobs
+
+    job = get_model("mlm_commissions", "CommissionJob").objects.select_related(
+        "period", "queued_by").get(pk=job_id)
+    return jobs.carry_out(job)

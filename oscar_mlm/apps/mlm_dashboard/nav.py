@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from oscar_mlm.apps.mlm_commissions.nav import VOLUME_NAVIGATION
+from oscar_mlm.apps.mlm_commissions.nav import COMMISSION_NAVIGATION, VOLUME_NAVIGATION
 from oscar_mlm.apps.mlm_credit.nav import CREDIT_NAVIGATION
 
 # Append to OSCAR_DASHBOARD_NAVIGATION in the shop's settings:
@@ -25,4 +25,5 @@ MLM_DASHBOARD_NAVIGATION = [
     },
     CREDIT_NAVIGATION,
     VOLUME_NAVIGATION,
+    COMMISSION_NAVIGATION,
 ]

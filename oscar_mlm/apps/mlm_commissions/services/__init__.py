@@ -4,7 +4,8 @@ Importable as ``mlm_commissions.services``; one module per concern:
 :mod:`.recording` (volume records at placement), :mod:`.refunds` (negative
 records for refunds and cancellations), :mod:`.rules` (what a product counts),
 :mod:`.commissions` (plans, periods, runs, close, verification, what-if and
-the reads of statement pages).
+the reads of statement pages), :mod:`.statements` (tax details, credit notes,
+payout lists) and :mod:`.jobs` (dashboard work queued as django-tasks tasks).
 """
 
 from .commissions import (
@@ -38,42 +39,71 @@ from .commissions import (
     what_if,
     write_json,
 )
+from .jobs import JobState, carry_out, job_state, queue_job
 from .recording import record_order
 from .refunds import cancel_order, refund_lines
 from .rules import remove_volume_rule, set_volume_rule
+from .statements import (
+    Vat,
+    company_details,
+    credit_note_for,
+    issue_credit_notes,
+    lines_page,
+    payout_rows,
+    save_tax_profile,
+    statements_of,
+    tax_profile_of,
+    validate_tax_profile,
+    vat_for,
+)
 
 __all__ = [
+    "JobState",
     "LOCK_KEY",
     "MONTH",
     "REASONS",
     "RunResult",
+    "Vat",
     "Verification",
     "WhatIf",
     "WhatIfRow",
     "build_plan",
     "cancel_order",
+    "carry_out",
     "check_closable",
     "check_runnable",
     "close_period",
+    "company_details",
     "create_period",
     "create_plan",
+    "credit_note_for",
     "explain_line",
     "export_period",
+    "issue_credit_notes",
+    "job_state",
     "lines_for",
+    "lines_page",
     "month_period",
     "next_month",
     "order_path",
     "parse_month",
+    "payout_rows",
     "plan_for",
     "queue_close",
+    "queue_job",
     "queue_run",
     "record_order",
     "refund_lines",
     "remove_volume_rule",
     "run_period",
+    "save_tax_profile",
     "set_volume_rule",
     "statement_for",
+    "statements_of",
+    "tax_profile_of",
     "validate_plan",
+    "validate_tax_profile",
+    "vat_for",
     "verify_period",
     "what_if",
     "write_json",

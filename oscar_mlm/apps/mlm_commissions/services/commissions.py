@@ -754,8 +754,12 @@ def order_path(period, order, owner=None):
     return list(lines.order_by("owner_id", "distance", "reason"))
 
 
-def explain_line(line):
-    """One sentence that says why ``line`` was paid or not (translated)."""
+def explain_line(line, statement=None):
+    """One sentence that says why ``line`` was paid or not (translated).
+
+    ``statement``: the beneficiary's statement of the line's period, if the
+    caller has it (saves a query per line on statement pages).
+    """
     Line = get_model("mlm_commissions", "CommissionLine")
     period = line.period
     plan = period.plan
@@ -769,13 +773,15 @@ def explain_line(line):
     if line.kind == Line.CORRECTION:
         return _("Correction: %(volume)s %(currency)s of the order was refunded after "
                  "%(period)s closed; %(rate)s %% of it is reversed: %(amount)s.") % {
-            **values, "period": line.corrects}
+            # Correction lines hold the refunded volume negated; the sentence says how much.
+            **values, "volume": abs(line.volume), "period": line.corrects}
     if line.reason == Line.PAID:
         if line.level == 0:
             return _("Own volume: %(rate)s %% of %(volume)s = %(amount)s %(currency)s.") % values
         return _("Level %(level)s: %(rate)s %% of %(volume)s = %(amount)s %(currency)s.") % values
     if line.reason == Line.NOT_QUALIFIED:
-        statement = statement_for(period, line.beneficiary_id)
+        if statement is None or statement.member_id != line.beneficiary_id:
+            statement = statement_for(period, line.beneficiary_id)
         own = statement.own_volume if statement else Decimal("0.00")
         text = _("Not paid: own volume %(own)s is below the minimum %(minimum)s.") % {
             "own": own, "minimum": plan.minimum_own_volume}
