@@ -17,6 +17,7 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.conf import get_setting
 from oscar_mlm.exports import csv_response
+from oscar_mlm.money import ZERO, quantize
 from oscar_mlm.parsing import clean_text, parse_id
 
 from . import services
@@ -127,13 +128,17 @@ class PeriodDetailView(generic.TemplateView):
         statements = CommissionStatement.objects.filter(period=period)
         ctx["totals"] = statements.aggregate(
             count=Count("id"),
-            commission=Sum("commission"),
-            corrections=Sum("corrections"),
-            opening_balance=Sum("opening_balance"),
-            total=Sum("total"),
+            sum_commission=Sum("commission"),
+            sum_corrections=Sum("corrections"),
+            sum_opening_balance=Sum("opening_balance"),
+            sum_total=Sum("total"),
             payable=Sum("total", filter=Q(total__gt=0)),
             payees=Count("id", filter=Q(total__gt=0)),
         )
+        for key in ("sum_commission", "sum_corrections", "sum_opening_balance", "sum_total",
+                    "payable"):
+            # SQLite sums decimals without their scale.
+            ctx["totals"][key] = quantize(ctx["totals"][key] or ZERO)
         query = clean_text(self.request.GET.get("q", ""), max_length=100)
         if query is None:
             messages.error(self.request, _("That search cannot be used."))

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from .services.commissions import rate_text
+
 VolumeRule = get_model("mlm_commissions", "VolumeRule")
 CommissionPlan = get_model("mlm_commissions", "CommissionPlan")
 CommissionJob = get_model("mlm_commissions", "CommissionJob")
@@ -77,8 +79,8 @@ class PlanFiguresForm(forms.Form):
             return {}
         return {
             "levels": plan.levels,
-            "rates": ", ".join(str(r.normalize()) for r in plan.rates),
-            "own_volume_rate": str(plan.own_volume_rate.normalize()),
+            "rates": ", ".join(rate_text(r) for r in plan.rates),
+            "own_volume_rate": rate_text(plan.own_volume_rate),
             "minimum_own_volume": str(plan.minimum_own_volume),
             "unqualified_share": plan.unqualified_share,
         }

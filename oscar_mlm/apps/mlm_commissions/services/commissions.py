@@ -754,6 +754,11 @@ def order_path(period, order, owner=None):
     return list(lines.order_by("owner_id", "distance", "reason"))
 
 
+def rate_text(rate):
+    """A rate as people write it: ``10.0000`` -> ``"10"``, ``2.5000`` -> ``"2.5"``."""
+    return format(Decimal(rate).normalize(), "f")
+
+
 def explain_line(line, statement=None):
     """One sentence that says why ``line`` was paid or not (translated).
 
@@ -765,7 +770,7 @@ def explain_line(line, statement=None):
     plan = period.plan
     values = {
         "level": line.level,
-        "rate": line.rate.normalize(),
+        "rate": rate_text(line.rate),
         "volume": line.volume,
         "amount": line.amount,
         "currency": period.currency,
