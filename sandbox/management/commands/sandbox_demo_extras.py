@@ -7,6 +7,7 @@ from oscar_mlm.apps.mlm_commissions import services as volumes
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_storefront import services as storefronts
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
+from oscar_mlm.demo.commissions import build_commission_demo
 
 CreditRule = get_model("mlm_credit", "CreditRule")
 Member = get_model("mlm_network", "Member")
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         "Sandbox extras on top of the demo network (idempotent): storefront themes for anna "
         "and ben, a default new-customer voucher programme (10 % off) and a code for Anna, "
         "loyalty credit on skin care (5 %, the day cream 1.00 per unit), 10.00 of welcome "
-        "credit for Dora, and the night serum counting 30 volume points per unit."
+        "credit for Dora, the night serum counting 30 volume points per unit, and commissions: "
+        "a plan, the month before last closed, the last month run."
     )
 
     def handle(self, *args, **options):
@@ -57,6 +59,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Anna's new-customer voucher code: {code.code}")
         self.credit()
         self.volume()
+        self.commissions()
         self.stdout.write(self.style.SUCCESS("Sandbox extras are in place."))
 
     def credit(self):
@@ -83,3 +86,12 @@ class Command(BaseCommand):
         serum = Product.objects.filter(upc="MLM-SC-002").first()
         if serum and not hasattr(serum, "mlm_volume_rule"):
             volumes.set_volume_rule(target=serum, type="points", points="30")
+
+    def commissions(self):
+        demo = build_commission_demo()
+        if demo is not None:
+            self.stdout.write(
+                f"Commissions: {demo.closed} closed, {demo.open} run and open "
+                f"(order {demo.refunded_order.number if demo.refunded_order else '-'} refunded "
+                "after the close)."
+            )
