@@ -29,3 +29,29 @@ def pdf_text(content):
     assert content.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(content))
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def clear_commissions():
+    """Delete every commission row, closed periods included, then restore the guards.
+
+    A test on ``transactional_db`` that closes a period must call this before
+    pytest-django flushes the database: on SQLite the close guards (row-level
+    triggers of migration 0004) refuse the flush's deletes.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    guards = importlib.import_module(
+        "oscar_mlm.apps.mlm_commissions.migrations.0004_commission_guards")
+    with connection.schema_editor() as editor:
+        guards.backwards(apps, editor)
+    try:
+        for name in ("CreditNote", "CommissionJob", "SettledRefund", "CommissionLine",
+                     "CommissionStatement", "CommissionSnapshot", "CommissionPeriod",
+                     "CommissionPlan"):
+            apps.get_model("mlm_commissions", name).objects.all()._raw_delete("default")
+    finally:
+        with connection.schema_editor() as editor:
+            guards.forwards(apps, editor)
