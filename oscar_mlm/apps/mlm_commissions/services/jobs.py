@@ -8,7 +8,6 @@ out. A refusal of the work (a :class:`CommissionError`) is a result too:
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -131,10 +130,6 @@ class JobState:
     @property
     def ok(self):
         return self.status == "SUCCESSFUL" and bool(self.result and self.result.get("ok"))
-
-    def amount(self, key):
-        value = (self.result or {}).get(key)
-        return Decimal(value) if value is not None else None
 
 
 def job_state(job):
