@@ -160,6 +160,12 @@ def world(db, company, settings):
     follow_up = crm.add_follow_up(distributor=anna, customer=dora, due=timezone.localdate(),
                                   text="Anrufen")  # fmt: skip
     crm.set_tags(distributor=anna, customer=dora, tags="Stammkundin")
+    # Commissions: a plan, this month run (Anna's statement), a queued preview, tax details.
+    commissions.create_plan(valid_from=timezone.localdate().replace(day=1), levels=2,
+                            rates=["10", "5"], own_volume_rate="5", minimum_own_volume="0")
+    period = commissions.month_period(timezone.localdate())
+    commissions.run_period(period)
+    job = commissions.queue_job(period, "preview", user=staff)
     return {
         "follow_up": follow_up,
         "staff": staff,
@@ -170,6 +176,8 @@ def world(db, company, settings):
         "product": product,
         "account": account,
         "order": order,
+        "period": period,
+        "job": job,
     }
 
 
@@ -186,7 +194,22 @@ def kwargs_for(name, converters, world):
                 for page in ("member", "customer", "note-create", "followup-create",
                              "customer-tags")
             },  # fmt: skip
+            "mlm-commission-job-detail": world["job"].pk,
+            **{
+                name: world["period"].pk
+                for name in (
+                    "mlm-commission-period-detail",
+                    "mlm-commission-job-create",
+                    "mlm-commission-whatif",
+                    "mlm-commission-payout-export",
+                    "mlm-commission-statement-detail",
+                    "mlm-commission-statement-export",
+                    "mlm-commission-statement-pdf",
+                )
+            },
         },
+        "period_pk": world["period"].pk,
+        "member_pk": world["anna"].pk,
         "user_pk": world["dora"].user.pk,
         "product_pk": world["product"].pk,
         "class_pk": world["product"].product_class_id,
@@ -215,7 +238,9 @@ def test_the_package_pages_have_no_untranslated_string_of_ours(client, world, lo
     pages = [
         reverse(f"{ns}:{name}", kwargs=kwargs_for(name, converters, world))
         for ns, name, converters in our_url_names()
-        if name != "mlm-credit-export"  # a CSV download, checked with the ledger
+        # CSV downloads (streamed, so nothing is looked up here): the ledger's is checked
+        # with the ledger, the commission CSVs in tests/statements. PDFs are rendered.
+        if name != "mlm-credit-export" and not name.endswith("-export")
     ]
     assert len(pages) > 30
     # Oscar's pages we change or add to.
@@ -250,6 +275,9 @@ def test_the_package_pages_have_no_untranslated_string_of_ours(client, world, lo
             reverse("mlm_backoffice:mlm-backoffice-note-create", kwargs={"pk": world["dora"].pk}),
             reverse("mlm_backoffice:mlm-backoffice-followup-create",
                     kwargs={"pk": world["dora"].pk}),  # fmt: skip
+            reverse("mlm_commissions:mlm-commission-plan-create"),
+            reverse("mlm_commissions:mlm-commission-period-create"),
+            reverse("mlm_commissions:mlm-tax-profile"),
         ):
             visit(client, page, method="post")
         # A voucher code in the basket.
