@@ -22,6 +22,7 @@ TABS = {  # app label: (its tab's URL, who sees it)
     "mlm_vouchers": ("/accounts/vouchers/", "distributors"),
     "mlm_credit": ("/accounts/credit/", "everyone"),
     "mlm_backoffice": ("/accounts/business/", "distributors"),
+    "mlm_commissions": ("/accounts/commissions/", "distributors"),
 }
 FEATURES = ("mlm_storefront", "mlm_vouchers", "mlm_credit", "mlm_commissions", "mlm_backoffice")
 COMPANY_HOST = "www.shop.example"
