@@ -55,7 +55,8 @@ def test_a_distributor_sees_every_installed_apps_tab_in_order(company):
                 ("vouchers", "/accounts/vouchers/"),
                 ("credit", "/accounts/credit/"),
             ],
-        )
+        ),
+        ("business", [("statements", "/accounts/commissions/")]),
     ]
 
 
@@ -126,6 +127,7 @@ def test_a_shop_app_adds_a_section_and_tabs_with_access_functions(company, extra
     assert [name for name, _tabs in anna_menu] == ["account", "club", "business"]
     assert anna_menu[0][1][0] == ("first", "/accounts/profile/")
     assert anna_menu[2][1][-1] == ("team", "/accounts/")
+    assert ("statements", "/accounts/commissions/") in anna_menu[2][1]
     # The business section is for distributors; a customer does not see its heading either.
     assert [name for name, _tabs in menu(dora.user)] == ["account", "club"]
     assert [name for name, _tabs in menu(UserFactory())] == ["account"]
