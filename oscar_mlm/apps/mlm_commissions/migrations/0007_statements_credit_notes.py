@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mlm_commissions', '0005_owner_buyer_indexes_covered'),
+        ('mlm_commissions', '0006_leaner_indexes'),
         ('mlm_network', '0003_attribution_handle_redirect'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
