@@ -54,9 +54,9 @@ def test_a_distributor_sees_every_installed_apps_tab_in_order(company):
                 ("storefront", "/accounts/storefront/"),
                 ("vouchers", "/accounts/vouchers/"),
                 ("credit", "/accounts/credit/"),
+                ("statements", "/accounts/commissions/"),
             ],
         ),
-        ("business", [("statements", "/accounts/commissions/")]),
     ]
 
 
