@@ -23,10 +23,12 @@ class Command(BaseCommand):
         try:
             with progress_bar(self, options, str(period)) as progress:
                 period = services.close_period(period, progress=progress)
+            notes = services.issue_credit_notes(period=period)
             self.stdout.write(
                 _("%(period)s closed; checksum %(checksum)s.") % {
                     "period": period, "checksum": period.checksum}
             )
+            self.stdout.write(_("Credit notes issued: %(count)d.") % {"count": len(notes)})
             if options["json"]:
                 write_json(self, services.export_period(period), options["json"])
         except CommissionError as exc:
