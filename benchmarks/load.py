@@ -208,6 +208,10 @@ class Visitor(HttpUser):
                 fields[name] = email
             elif name.endswith(("password1", "password2")):
                 fields[name] = "Load-test-Pass-99"
+            elif name.endswith("first_name"):
+                fields[name] = random.choice(NAMES)
+            elif name.endswith("last_name"):
+                fields[name] = "Muster"
         fields["registration_submit"] = "Register"
         self.go("POST", action or path, "sign-up", data=fields, expect=(302,))
         if self.ours:

@@ -9,6 +9,23 @@ used, never at import, so ``override_settings`` and per-shop settings work.
 # "sponsor_id": only with the id (handle or member number) of an active sponsor.
 OSCAR_MLM_COMPANY_SIGNUP = "none"
 
+# What people sign up as on the company site under the "sponsor_id" policy: a tuple of
+# "customer" and/or "distributor". With both, the form asks (customer preselected).
+OSCAR_MLM_COMPANY_SIGNUP_KINDS = ("customer",)
+
+# Whether distributors may sign themselves up:
+# "self": on a storefront's partner link (and on the company site, per the two settings above);
+# "internal": never by themselves; their sponsor enters them from the account area
+#             (OSCAR_MLM_INTERNAL_SIGNUP_KINDS) or staff do. The partner link then shows the
+#             opportunity without a partner sign-up, and every self sign-up makes a customer.
+OSCAR_MLM_DISTRIBUTOR_SIGNUP = "self"
+
+# The company site (the main host, no storefront):
+# "shop": a full shop (guest orders there are attributed as docs/volumes.rst describes);
+# "storefronts_only": no basket, checkout or sign-up there; a "find your consultant" page
+#                     sends visitors to a storefront, and product pages invite them to it.
+OSCAR_MLM_COMPANY_SITE = "shop"
+
 # Dotted paths of callables ``(request) -> SignupContext | None`` asked in order
 # for the sponsor of a new sign-up; the first answer wins. None: the resolvers
 # the installed apps declare (the storefront app: storefront, then attribution

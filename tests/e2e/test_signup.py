@@ -17,6 +17,8 @@ PASSWORD = "Kr4ftig-genug-2024"
 
 def fill_registration(page, sponsor_id, email):
     page.get_by_label("Sponsor ID").fill(sponsor_id)
+    page.locator("#id_first_name").fill("Nina")
+    page.locator("#id_last_name").fill("Neu")
     page.get_by_label("Email address").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)

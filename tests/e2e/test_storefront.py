@@ -81,6 +81,8 @@ def new_context(browser):
 def register(page, email, **fields):
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
+    page.locator("#id_first_name").fill(email.split("@")[0].title())
+    page.locator("#id_last_name").fill("Neu")
     page.get_by_label("Email address").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
@@ -155,7 +157,22 @@ def test_distributor_link(new_context, anna, catalogue, storefront):
         "You join as a partner in the team of Anna Berger."
     )
     expect(page.get_by_label("Sponsor ID")).to_have_count(0)
+    expect(page.locator("#register_form")).to_contain_text(
+        "Your shop will be at yourname.localhost. Leave blank to derive it from your name."
+    )
     register(page, "dora@example.com", **{"Your storefront name": "Dora-Vital"})
+
+    # The welcome page: who the sponsor is, both links of her storefront, the next steps.
+    expect(page).to_have_url(storefront("anna", "/accounts/storefront/welcome/"))
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Welcome! Your sponsor is Anna Berger."
+    )
+    expect(page.locator("#welcome-sponsor")).to_contain_text("Anna Berger")
+    expect(page.locator("#customer-link")).to_have_text(storefront("dora-vital"))
+    expect(page.locator("#distributor-link")).to_have_text(storefront("dora-vital", "/join/"))
+    expect(page.locator("#welcome-setup-storefront")).to_be_visible()
+    expect(page.locator("#welcome-voucher")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "partner-welcome.png", full_page=True)
 
     member = Member.objects.get(user__email="dora@example.com")
     assert member.parent_id == anna.pk

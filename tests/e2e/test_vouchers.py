@@ -105,6 +105,8 @@ def test_code_redeemed_at_checkout_moves_the_buyer_to_the_issuer(
     buyer = new_page()
     buyer.goto("/accounts/register/")
     buyer.get_by_label("Sponsor ID").fill("ben")
+    buyer.locator("#id_first_name").fill("Nina")
+    buyer.locator("#id_last_name").fill("Neu")
     buyer.get_by_label("Email address").fill("nina@example.com")
     buyer.locator("#id_password1").fill(PASSWORD)
     buyer.locator("#id_password2").fill(PASSWORD)

@@ -86,7 +86,13 @@ check(
 )
 response = visitor.post(
     "/accounts/register/",
-    {"email": "dora@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    {
+        "first_name": "Dora",
+        "last_name": "Doe",
+        "email": "dora@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    },
     HTTP_HOST="anna.shop.example",
 )
 check(response.status_code == 302, "sign-up on anna.shop.example")

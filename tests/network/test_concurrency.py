@@ -192,6 +192,8 @@ def test_same_email_signed_up_at_once_gives_one_user(monkeypatch, settings):
         form = SignupForm(
             data={
                 "sponsor_id": "anna",
+                "first_name": "Nina",
+                "last_name": "Neu",
                 "email": spelling,
                 "password1": "a-Long-passw0rd",
                 "password2": "a-Long-passw0rd",

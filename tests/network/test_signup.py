@@ -17,6 +17,8 @@ LOGIN = "/accounts/login/"
 def form_data(**extra):
     data = {
         "email": "new@example.com",
+        "first_name": "Nina",
+        "last_name": "Neu",
         "password1": "a-Long-pass-123",
         "password2": "a-Long-pass-123",
     }

@@ -61,6 +61,8 @@ def test_signup_with_an_odd_sponsor_id_shows_the_form_error(client, anna, settin
         {
             "sponsor_id": value,
             "email": "new@example.com",
+            "first_name": "Nina",
+            "last_name": "Neu",
             "password1": "a-Long-pass-123",
             "password2": "a-Long-pass-123",
         },

@@ -37,6 +37,8 @@ SALT = "oscar_mlm.attribution"
 
 SIGNUP = {
     "email": "new@example.com",
+    "first_name": "Nina",
+    "last_name": "Neu",
     "password1": "a-Long-pass-123",
     "password2": "a-Long-pass-123",
 }

@@ -26,6 +26,8 @@ ANNA = "anna.localhost:8000"
 COMPANY = "localhost:8000"
 SIGNUP = {
     "email": "new@example.com",
+    "first_name": "Nina",
+    "last_name": "Neu",
     "password1": "a-Long-pass-123",
     "password2": "a-Long-pass-123",
 }

@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 
-SIGNUP = {"password1": "a-Long-pass-123", "password2": "a-Long-pass-123"}
+SIGNUP = {
+    "first_name": "Gina",
+    "last_name": "Gast",
+    "password1": "a-Long-pass-123",
+    "password2": "a-Long-pass-123",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -230,6 +230,8 @@ def test_guest_order_binds_email_for_later_sign_up(code, anna, ben, client, sett
         {
             "sponsor_id": "ben",
             "email": "guest@example.com",
+            "first_name": "Nina",
+            "last_name": "Neu",
             "password1": "a-Long-pass-123",
             "password2": "a-Long-pass-123",
         },

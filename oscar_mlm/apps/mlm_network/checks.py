@@ -6,6 +6,8 @@ from oscar_mlm.conf import RENAMED, get_setting
 
 CHOICES = {
     "OSCAR_MLM_COMPANY_SIGNUP": ("none", "sponsor_id"),
+    "OSCAR_MLM_COMPANY_SITE": ("shop", "storefronts_only"),
+    "OSCAR_MLM_DISTRIBUTOR_SIGNUP": ("self", "internal"),
     "OSCAR_MLM_DEACTIVATION_DISTRIBUTORS": ("roll_up", "keep"),
     "OSCAR_MLM_DEACTIVATION_CUSTOMERS": ("roll_up", "keep"),
     "OSCAR_MLM_NETWORK_CONTACT_DATA": ("first_line", "customers", "none"),
@@ -34,6 +36,7 @@ def check_settings(app_configs, **kwargs):
                 id="oscar_mlm.E002",
             )
         )
+    errors += check_company_site()
     for new, old in RENAMED.items():
         if hasattr(settings, old):
             errors.append(
@@ -43,6 +46,74 @@ def check_settings(app_configs, **kwargs):
                     id="oscar_mlm.W001",
                 )
             )
+    return errors
+
+
+def check_company_site():
+    """Settings of the company site and of self sign-up that contradict each other."""
+    from django.apps import apps
+
+    errors = []
+    site = get_setting("OSCAR_MLM_COMPANY_SITE")
+    policy = get_setting("OSCAR_MLM_COMPANY_SIGNUP")
+    own_signup = get_setting("OSCAR_MLM_DISTRIBUTOR_SIGNUP")
+    kinds = set(get_setting("OSCAR_MLM_COMPANY_SIGNUP_KINDS") or ())
+    if not kinds or kinds - {"customer", "distributor"}:
+        errors.append(
+            Error(
+                "OSCAR_MLM_COMPANY_SIGNUP_KINDS must name 'customer' and/or 'distributor', "
+                f"not {sorted(kinds)}.",
+                id="oscar_mlm.E004",
+            )
+        )
+    if site == "storefronts_only" and policy == "sponsor_id":
+        errors.append(
+            Error(
+                "OSCAR_MLM_COMPANY_SITE is 'storefronts_only' (no sign-up on the company site) "
+                "but OSCAR_MLM_COMPANY_SIGNUP is 'sponsor_id' (sign-up there with a sponsor id).",
+                hint="Choose one: OSCAR_MLM_COMPANY_SIGNUP = 'none', or "
+                "OSCAR_MLM_COMPANY_SITE = 'shop'.",
+                id="oscar_mlm.E005",
+            )
+        )
+    if site == "storefronts_only" and not apps.is_installed("oscar_mlm.apps.mlm_storefront"):
+        errors.append(
+            Error(
+                "OSCAR_MLM_COMPANY_SITE is 'storefronts_only', which sends visitors to the "
+                "storefronts, but the storefront app (oscar_mlm.apps.mlm_storefront) is not "
+                "installed.",
+                id="oscar_mlm.E006",
+            )
+        )
+    if own_signup == "internal" and "distributor" in kinds and policy == "sponsor_id":
+        errors.append(
+            Error(
+                "OSCAR_MLM_DISTRIBUTOR_SIGNUP is 'internal' (distributors never sign "
+                "themselves up) but OSCAR_MLM_COMPANY_SIGNUP_KINDS lets them sign up on the "
+                "company site.",
+                hint="Remove 'distributor' from OSCAR_MLM_COMPANY_SIGNUP_KINDS.",
+                id="oscar_mlm.E007",
+            )
+        )
+    if own_signup == "internal" and "distributor" not in set(
+        get_setting("OSCAR_MLM_INTERNAL_SIGNUP_KINDS") or ()
+    ):
+        errors.append(
+            checks.Warning(
+                "OSCAR_MLM_DISTRIBUTOR_SIGNUP is 'internal' but OSCAR_MLM_INTERNAL_SIGNUP_KINDS "
+                "does not let distributors enter distributors: only staff can make new ones.",
+                hint="Add 'distributor' to OSCAR_MLM_INTERNAL_SIGNUP_KINDS.",
+                id="oscar_mlm.W003",
+            )
+        )
+    if "distributor" in kinds and policy != "sponsor_id":
+        errors.append(
+            checks.Warning(
+                "OSCAR_MLM_COMPANY_SIGNUP_KINDS names 'distributor', but the company site has "
+                "no sign-up (OSCAR_MLM_COMPANY_SIGNUP is not 'sponsor_id'): it has no effect.",
+                id="oscar_mlm.W004",
+            )
+        )
     return errors
 
 

@@ -46,7 +46,13 @@ from .exceptions import (
     SelfSponsor,
     SponsorRequired,
 )
-from .signup import COMPANY_SIGNUP_SPONSOR_ID, company_policy, resolve_email
+from .signup import (
+    COMPANY_SIGNUP_SPONSOR_ID,
+    company_policy,
+    company_signup_kinds,
+    resolve_email,
+    self_signup_kind,
+)
 from .validators import normalise_handle, validate_handle
 
 Member = get_model("mlm_network", "Member")
@@ -263,7 +269,7 @@ def register_member(
     return member
 
 
-def sign_up(*, user, signup=None, sponsor=None, handle=None):
+def sign_up(*, user, signup=None, sponsor=None, handle=None, kind=None):
     """Enter a user who just registered: the one sponsor precedence of a sign-up.
 
     First match wins:
@@ -277,10 +283,17 @@ def sign_up(*, user, signup=None, sponsor=None, handle=None):
        under ``OSCAR_MLM_COMPANY_SIGNUP = "sponsor_id"``.
 
     Otherwise ``SponsorRequired``. The kind (customer or distributor) and the
-    handle follow the request (``signup``); a company-site sign-up makes a
-    customer. One transaction, like ``register_member``; a refusal leaves no member.
+    handle follow the request (``signup``); on the company site ``kind`` is what
+    the person chose among ``OSCAR_MLM_COMPANY_SIGNUP_KINDS`` (a customer
+    otherwise). Under ``OSCAR_MLM_DISTRIBUTOR_SIGNUP = "internal"`` every self
+    sign-up makes a customer. One transaction, like ``register_member``; a
+    refusal leaves no member.
     """
-    kind = signup.kind if signup is not None else Member.CUSTOMER
+    if signup is not None:
+        kind = signup.kind
+    elif kind not in company_signup_kinds():
+        kind = Member.CUSTOMER
+    kind = self_signup_kind(kind)
     placement = {"kind": kind, "handle": handle if kind == Member.DISTRIBUTOR else None}
     found = resolve_email(user.email) or signup
     if found is not None:

@@ -14,7 +14,11 @@ Each app names its own in its app config (``signup_resolvers``,
 check warns when the list leaves out an installed app's resolver).
 
 Without any answer the company-site policy ``OSCAR_MLM_COMPANY_SIGNUP``
-applies: no sign-up, or a sponsor id typed into the form.
+applies: no sign-up, or a sponsor id typed into the form (and, per
+``OSCAR_MLM_COMPANY_SIGNUP_KINDS``, the choice of customer or partner). A company
+site without a shop (``OSCAR_MLM_COMPANY_SITE = "storefronts_only"``) has no
+sign-up at all, and ``OSCAR_MLM_DISTRIBUTOR_SIGNUP = "internal"`` makes every
+self sign-up a customer.
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +31,11 @@ from oscar_mlm.conf import get_setting
 
 COMPANY_SIGNUP_NONE = "none"
 COMPANY_SIGNUP_SPONSOR_ID = "sponsor_id"
+COMPANY_SITE_SHOP = "shop"
+COMPANY_SITE_STOREFRONTS_ONLY = "storefronts_only"
+DISTRIBUTOR_SIGNUP_SELF = "self"
+DISTRIBUTOR_SIGNUP_INTERNAL = "internal"
+CUSTOMER, DISTRIBUTOR = "customer", "distributor"
 
 REQUEST_RESOLVERS = ("OSCAR_MLM_SIGNUP_RESOLVERS", "signup_resolvers")
 EMAIL_RESOLVERS = ("OSCAR_MLM_SIGNUP_EMAIL_RESOLVERS", "signup_email_resolvers")
@@ -73,10 +82,57 @@ def resolve_email(email):
     return _first_answer(EMAIL_RESOLVERS, email) if email else None
 
 
+def _choice(name, allowed):
+    value = get_setting(name)
+    if value not in allowed:
+        choices = " or ".join(repr(a) for a in allowed)
+        raise ImproperlyConfigured(f"{name} must be {choices}, not {value!r}.")
+    return value
+
+
+def company_site():
+    """``"shop"`` or ``"storefronts_only"`` (``OSCAR_MLM_COMPANY_SITE``)."""
+    return _choice("OSCAR_MLM_COMPANY_SITE", (COMPANY_SITE_SHOP, COMPANY_SITE_STOREFRONTS_ONLY))
+
+
+def is_company_shop_closed(request):
+    """True on the company site (no storefront) when it offers no shop and no sign-up."""
+    return (
+        getattr(request, "storefront", None) is None
+        and company_site() == COMPANY_SITE_STOREFRONTS_ONLY
+    )
+
+
 def company_policy():
-    policy = get_setting("OSCAR_MLM_COMPANY_SIGNUP")
-    if policy not in (COMPANY_SIGNUP_NONE, COMPANY_SIGNUP_SPONSOR_ID):
-        raise ImproperlyConfigured(
-            f"OSCAR_MLM_COMPANY_SIGNUP must be 'none' or 'sponsor_id', not {policy!r}."
-        )
+    """Who may sign up on the company site: ``"none"`` or ``"sponsor_id"``.
+
+    A company site that sends everyone to the storefronts has no sign-up at all.
+    """
+    policy = _choice("OSCAR_MLM_COMPANY_SIGNUP", (COMPANY_SIGNUP_NONE, COMPANY_SIGNUP_SPONSOR_ID))
+    if company_site() == COMPANY_SITE_STOREFRONTS_ONLY:
+        return COMPANY_SIGNUP_NONE
     return policy
+
+
+def distributors_sign_up_themselves():
+    """False when distributors are only entered by their sponsor or staff."""
+    value = _choice(
+        "OSCAR_MLM_DISTRIBUTOR_SIGNUP", (DISTRIBUTOR_SIGNUP_SELF, DISTRIBUTOR_SIGNUP_INTERNAL)
+    )
+    return value == DISTRIBUTOR_SIGNUP_SELF
+
+
+def company_signup_kinds():
+    """What a company-site sign-up with a sponsor id may make, customer first."""
+    configured = set(get_setting("OSCAR_MLM_COMPANY_SIGNUP_KINDS") or ())
+    if not distributors_sign_up_themselves():
+        configured.discard(DISTRIBUTOR)
+    return tuple(kind for kind in (CUSTOMER, DISTRIBUTOR) if kind in configured)
+
+
+def self_signup_kind(kind):
+    """The kind a self sign-up asking for ``kind`` gets: never a distributor when they
+    are entered only by their sponsor (``OSCAR_MLM_DISTRIBUTOR_SIGNUP = "internal"``)."""
+    if kind == DISTRIBUTOR and not distributors_sign_up_themselves():
+        return CUSTOMER
+    return kind

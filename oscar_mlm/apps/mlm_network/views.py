@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -16,7 +16,12 @@ from oscar_mlm.exceptions import MlmError
 from . import services, tree
 from .exceptions import EmailTaken, NetworkError
 from .mixins import CurrentMemberMixin
-from .signup import COMPANY_SIGNUP_NONE, company_policy, resolve_signup
+from .signup import (
+    COMPANY_SIGNUP_NONE,
+    company_policy,
+    is_company_shop_closed,
+    resolve_signup,
+)
 
 AccountRegistrationView = get_class("customer.views", "AccountRegistrationView")
 AccountAuthView = get_class("customer.views", "AccountAuthView")
@@ -24,6 +29,10 @@ SignupForm = get_mlm_class("mlm_network.forms", "SignupForm")
 PersonForm = get_mlm_class("mlm_network.forms", "PersonForm")
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
+
+
+# Where a distributor lands after signing up, if the storefront app's URLs are mounted.
+WELCOME_URL_NAME = "mlm_storefront:mlm-storefront-welcome"
 
 
 class SignupMixin:
@@ -37,10 +46,17 @@ class SignupMixin:
 
     @property
     def signup_open(self):
+        if is_company_shop_closed(self.request):
+            return False
         return self.signup is not None or company_policy() != COMPANY_SIGNUP_NONE
 
+    def requested_kind(self):
+        """The kind a company-site sign-up asks for (``?kind=distributor`` preselects)."""
+        return self.request.POST.get("kind") or self.request.GET.get("kind")
+
     def render_closed(self, status=200):
-        return TemplateResponse(self.request, self.closed_template_name, {}, status=status)
+        ctx = {"signup": self.signup, "company_shop_closed": is_company_shop_closed(self.request)}
+        return TemplateResponse(self.request, self.closed_template_name, ctx, status=status)
 
     def register_or_error(self, form):
         """Oscar's register_user, turning a refusal into a form error."""
@@ -52,6 +68,26 @@ class SignupMixin:
         except MlmError as exc:
             form.add_error("sponsor_id" if "sponsor_id" in form.fields else None, exc.message)
             return None
+
+    def welcome(self, form):
+        """Say who the sponsor is; the URL a new distributor goes to next (or None)."""
+        member = form.member
+        if member is None:
+            return None
+        sponsor = member.parent
+        if sponsor is not None and sponsor.kind != Member.COMPANY:
+            message = _("Welcome! Your sponsor is %(sponsor)s.") % {"sponsor": sponsor.display_name}
+        else:
+            message = _("Welcome! You joined directly with %(company)s.") % {
+                "company": get_setting("OSCAR_MLM_COMPANY_NAME")
+            }
+        messages.success(self.request, message)
+        if member.kind == Member.DISTRIBUTOR:
+            try:
+                return reverse(WELCOME_URL_NAME)
+            except NoReverseMatch:
+                return None
+        return None
 
 
 class SignupView(SignupMixin, AccountRegistrationView):
@@ -66,6 +102,7 @@ class SignupView(SignupMixin, AccountRegistrationView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["signup"] = self.signup
+        kwargs["kind"] = self.requested_kind()
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -76,7 +113,7 @@ class SignupView(SignupMixin, AccountRegistrationView):
     def form_valid(self, form):
         if self.register_or_error(form) is None:
             return self.form_invalid(form)
-        return redirect(form.cleaned_data["redirect_url"])
+        return redirect(self.welcome(form) or form.cleaned_data["redirect_url"])
 
 
 class LoginSignupView(SignupMixin, AccountAuthView):
@@ -93,6 +130,7 @@ class LoginSignupView(SignupMixin, AccountAuthView):
     def get_registration_form_kwargs(self, bind_data=False):
         kwargs = super().get_registration_form_kwargs(bind_data)
         kwargs["signup"] = self.signup
+        kwargs["kind"] = self.requested_kind()
         return kwargs
 
     def validate_registration_form(self):
@@ -100,14 +138,14 @@ class LoginSignupView(SignupMixin, AccountAuthView):
             return self.render_closed(status=403)
         form = self.get_registration_form(bind_data=True)
         if form.is_valid() and self.register_or_error(form) is not None:
-            messages.success(self.request, self.get_registration_success_message(form))
-            return redirect(self.get_registration_success_url(form))
+            return redirect(self.welcome(form) or self.get_registration_success_url(form))
         return self.render_to_response(self.get_context_data(registration_form=form))
 
     def get_context_data(self, *args, **kwargs):
         ctx = super().get_context_data(*args, **kwargs)
         ctx["signup_open"] = self.signup_open
         ctx["signup"] = self.signup
+        ctx["company_shop_closed"] = is_company_shop_closed(self.request)
         return ctx
 
 

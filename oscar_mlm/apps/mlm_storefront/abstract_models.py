@@ -3,6 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 THEME_FIELDS = ("display_name", "photo", "greeting", "accent_color", "contact_line")
+# Shared only if the distributor fills them in: the company site's "find your consultant".
+LOCATION_FIELDS = ("postcode", "city")
+OWNER_FIELDS = THEME_FIELDS + LOCATION_FIELDS
 
 accent_color_validator = RegexValidator(
     r"^#[0-9a-f]{6}$", _("Enter a colour as #rrggbb, for example #1f7a4d.")
@@ -25,6 +28,22 @@ class AbstractStorefront(models.Model):
         _("accent colour"), max_length=7, blank=True, validators=[accent_color_validator]
     )
     contact_line = models.CharField(_("contact line"), max_length=160, blank=True)
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=12,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Only if visitors of the company site may find you by place. Leave blank to "
+            "keep it to yourself."
+        ),
+    )
+    city = models.CharField(
+        _("town/city"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown with your name when visitors look for a consultant near them."),
+    )
     # Company control: a hidden storefront answers like an unknown one; a locked
     # one cannot be edited by its owner.
     is_hidden = models.BooleanField(_("hidden by staff"), default=False)

@@ -35,14 +35,22 @@ class MlmStorefrontConfig(OscarConfig):
 
         self.opportunity_view = get_class("mlm_storefront.views", "OpportunityView")
         self.edit_view = get_class("mlm_storefront.views", "StorefrontEditView")
+        self.welcome_view = get_class("mlm_storefront.views", "WelcomeView")
+        self.find_view = get_class("mlm_storefront.views", "FindConsultantView")
 
     def get_urls(self):
         urls = [
             path("join/", self.opportunity_view.as_view(), name="mlm-storefront-join"),
+            path("consultants/", self.find_view.as_view(), name="mlm-storefront-find"),
             path(
                 "accounts/storefront/",
                 login_required(self.edit_view.as_view()),
                 name="mlm-storefront-edit",
+            ),
+            path(
+                "accounts/storefront/welcome/",
+                login_required(self.welcome_view.as_view()),
+                name="mlm-storefront-welcome",
             ),
         ]
         return self.post_process_urls(urls)

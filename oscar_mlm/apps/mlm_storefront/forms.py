@@ -7,7 +7,7 @@ from PIL import Image
 
 from oscar_mlm.conf import get_setting
 
-from .abstract_models import THEME_FIELDS
+from .abstract_models import OWNER_FIELDS
 
 Storefront = get_model("mlm_storefront", "Storefront")
 
@@ -43,7 +43,7 @@ class StorefrontForm(forms.ModelForm):
 
     class Meta:
         model = Storefront
-        fields = THEME_FIELDS
+        fields = OWNER_FIELDS
         widgets = {
             # Not type="color": browsers would send #000000 for "no colour".
             "accent_color": forms.TextInput(attrs={"placeholder": "#1f7a4d"}),

@@ -1,5 +1,16 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from oscar_mlm.apps.mlm_network.signup import is_company_shop_closed
+
 from .attribution import remember
 from .context import CUSTOMER
+
+# URL namespaces that make up "the shop" the company site does without under
+# OSCAR_MLM_COMPANY_SITE = "storefronts_only" (catalogue pages stay, to be browsed).
+SHOP_NAMESPACES = ("basket", "checkout")
 
 MODE_SESSION_KEY = "mlm_storefront_mode"
 
@@ -32,7 +43,9 @@ class StorefrontMiddleware:
     Goes after the session middleware. The mode (customer or partner link) is
     chosen by the entry link and kept in the session per storefront. With the
     page cache (``cache.UpdateCacheMiddleware``), the attribution cookie is set
-    there instead, after the cache, so pages served from it set it too.
+    there instead, after the cache, so pages served from it set it too. On a
+    company site without a shop (``OSCAR_MLM_COMPANY_SITE = "storefronts_only"``)
+    the basket and the checkout send the visitor to *Find your consultant*.
     """
 
     def __init__(self, get_response):
@@ -50,6 +63,15 @@ class StorefrontMiddleware:
             else:
                 remember(request, response, storefront.handle)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.namespace not in SHOP_NAMESPACES:
+            return None
+        if not is_company_shop_closed(request):
+            return None
+        messages.info(request, _("Orders are placed in the storefront of a consultant."))
+        return redirect(reverse("mlm_storefront:mlm-storefront-find"))
 
 
 def set_mode(request, mode):

@@ -3,7 +3,7 @@
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from .abstract_models import THEME_FIELDS
+from .abstract_models import OWNER_FIELDS
 from .exceptions import NotADistributor, StorefrontLocked
 
 Member = get_model("mlm_network", "Member")
@@ -21,8 +21,8 @@ def _locked_storefront(member):
 
 
 def update_storefront(*, member, by_staff=False, **values):
-    """Change theme fields (owner) or theme plus control fields (staff)."""
-    allowed = THEME_FIELDS + (STAFF_FIELDS if by_staff else ())
+    """Change theme and location fields (owner), or those plus control fields (staff)."""
+    allowed = OWNER_FIELDS + (STAFF_FIELDS if by_staff else ())
     unknown = set(values) - set(allowed)
     if unknown:
         raise ValueError(f"Not storefront fields: {sorted(unknown)}")

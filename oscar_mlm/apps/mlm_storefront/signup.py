@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from oscar_mlm.apps.mlm_network.signup import SignupContext
+from oscar_mlm.apps.mlm_network.signup import SignupContext, self_signup_kind
 from oscar_mlm.conf import get_setting
 
 from .attribution import attributed_member
@@ -19,7 +19,7 @@ def storefront_signup(request):
     if storefront is None:
         return None
     kind = (
-        get_setting("OSCAR_MLM_DISTRIBUTOR_LINK_SIGNUP_KIND")
+        self_signup_kind(get_setting("OSCAR_MLM_DISTRIBUTOR_LINK_SIGNUP_KIND"))
         if storefront.is_distributor_link
         else "customer"
     )

@@ -79,6 +79,8 @@ def test_sign_up_on_the_company_site_with_a_sponsor_id(company):
         {
             "sponsor_id": "anna",
             "email": "dora@example.com",
+            "first_name": "Nina",
+            "last_name": "Neu",
             "password1": "a-Long-pass-123",
             "password2": "a-Long-pass-123",
         },
@@ -99,6 +101,8 @@ def test_sign_up_on_a_storefront_needs_no_sponsor_id(company):
         "/accounts/register/",
         {
             "email": "eve@example.com",
+            "first_name": "Nina",
+            "last_name": "Neu",
             "password1": "a-Long-pass-123",
             "password2": "a-Long-pass-123",
         },
@@ -127,6 +131,8 @@ def test_a_guests_voucher_decides_the_sponsor_at_sign_up(company):
         {
             "sponsor_id": "ben",
             "email": "gus@example.com",
+            "first_name": "Nina",
+            "last_name": "Neu",
             "password1": "a-Long-pass-123",
             "password2": "a-Long-pass-123",
         },
