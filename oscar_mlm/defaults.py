@@ -194,6 +194,12 @@ OSCAR_MLM_CREDIT_EXPIRY_NOTICE_DAYS = 30
 # Bookings per page of the ledger (account area and dashboard).
 OSCAR_MLM_CREDIT_ENTRIES_PER_PAGE = 50
 
+# The most credit one order may be paid with, as a share of the order total (incl. tax):
+# e.g. "0.5" for half; None: no cap (credit may pay the whole order). Seed 003 asks to
+# check with a tax adviser whether a rebate may be of any size. Enforced when the credit is
+# spent (under the account lock) and shown at checkout.
+OSCAR_MLM_CREDIT_MAX_SHARE = None
+
 # Name of Oscar's payment source type for credit spent at checkout.
 OSCAR_MLM_CREDIT_SOURCE_TYPE = "Loyalty credit"
 
@@ -204,6 +210,13 @@ OSCAR_MLM_CREDIT_ORPHAN_MINUTES = 60
 
 # How many days back that command looks for orphans (0: the whole ledger).
 OSCAR_MLM_CREDIT_ORPHAN_LOOKBACK_DAYS = 7
+
+# Ways to pay what credit leaves of an order, as dotted paths of
+# ``oscar_mlm.apps.checkout.methods.PaymentMethod`` subclasses, offered on the payment step
+# in this order (the first is preselected). Empty: no choice; the rest goes to the checkout's
+# ``handle_remaining_payment`` (Oscar's default takes no payment). The sandbox offers
+# ``"oscar_mlm.apps.checkout.methods.Invoice"``.
+OSCAR_MLM_PAYMENT_METHODS = ()
 
 # -- Commissions (F5) -------------------------------------------------------------------------
 

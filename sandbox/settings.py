@@ -227,6 +227,9 @@ OSCAR_MLM_ATTRIBUTION_COOKIE_DOMAIN = ".shop.localhost"
 # mark the order "Complete" (after the return period); cancelling or refunding
 # reverses it. Oscar has no order pipeline by default, so the sandbox sets one.
 OSCAR_MLM_CREDIT_AVAILABLE_STATUS = "Complete"
+# The payment step offers credit beside a way to pay the rest: the sandbox's is the
+# invoice (nothing is charged online); a shop lists its provider's method instead.
+OSCAR_MLM_PAYMENT_METHODS = ("oscar_mlm.apps.checkout.methods.Invoice",)
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = {

@@ -34,6 +34,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The documented default; tests that need the sponsor-id policy override it.
 OSCAR_MLM_COMPANY_SIGNUP = "none"
 LANGUAGE_CODE = "en"
+# The documented default (no payment method: the rest goes to Oscar's no-op); tests of the
+# payment step set the sandbox's invoice.
+OSCAR_MLM_PAYMENT_METHODS = ()
 # The locmem cache outlives each test's database; tests of the cache turn it on.
 OSCAR_MLM_STOREFRONT_CACHE_SECONDS = 0
 # The page cache runs as in the sandbox; tests/conftest.py empties every cache before

@@ -51,3 +51,39 @@ def translated_status(obj):
 def is_credit_source(source):
     """Whether a payment source is the loyalty credit spent at checkout."""
     return source.source_type.name == get_setting("OSCAR_MLM_CREDIT_SOURCE_TYPE")
+
+
+@register.simple_tag
+def order_payment(order):
+    """How ``order`` is paid, for the customer: ``{"credit", "rest", "method", "instructions",
+    "currency", "others"}``.
+
+    ``credit`` is what loyalty credit paid, ``rest`` what is left of the total,
+    ``method`` the name (in the customer's language) of the payment method of the
+    rest and ``instructions`` what the customer still has to do; ``others`` lists
+    sources of no configured method as ``(name, amount)``. Internal references
+    (the ledger's ``order:<number>:spend``) are never part of it.
+    """
+    from oscar_mlm.apps.checkout.methods import method_for_source
+    from oscar_mlm.money import ZERO
+
+    credit, method, others = ZERO, None, []
+    for source in order.sources.all():
+        if is_credit_source(source):
+            credit += source.amount_allocated
+            continue
+        found = method_for_source(source)
+        if found is not None and method is None:
+            method = found
+        else:
+            others.append((source.source_type.name, source.amount_allocated))
+    rest = order.total_incl_tax - credit
+    return {
+        "credit": credit,
+        "rest": rest,
+        "method": method.name if method is not None else "",
+        "instructions": method.instructions(order, rest) if method is not None else "",
+        "currency": order.currency,
+        "others": others,
+        "has_sources": bool(credit or method or others),
+    }

@@ -269,3 +269,27 @@ def test_an_order_with_credit_and_one_without_do_not_deadlock():
     assert [kind for kind, _ in results] == ["ok", "ok"], results
     assert Order.objects.filter(number__in=["D1", "D2"]).count() == 2
     assert_books(account, "0.00")
+
+
+def test_simultaneous_spends_keep_to_the_cap_and_the_balance(settings):
+    """The cap is applied under the account lock, in the one spend: twenty checkouts of
+    10.00 orders at once, credit capped at half of each, 12.00 of credit."""
+    settings.OSCAR_MLM_CREDIT_MAX_SHARE = "0.5"
+    for attempt in range(5):
+        user = UserFactory()
+        account = fund(user, "12.00")
+        calls = [
+            lambda n=n, user=user, attempt=attempt: services.spend_for_order(
+                user=user,
+                currency="EUR",
+                order_number=f"cap-{attempt}-{n}",
+                up_to=D("10.00"),
+                order_total=D("10.00"),
+            )
+            for n in range(20)
+        ]
+        results = run_at_once(*calls)
+        assert all(kind == "ok" for kind, _ in results), results
+        amounts = sorted(-value.amount for _, value in results if value is not None)
+        assert amounts == [D("2.00"), D("5.00"), D("5.00")], attempt
+        assert_books(account, "0.00")

@@ -3,6 +3,7 @@ in the ledger."""
 
 import re
 from decimal import Decimal as D
+from pathlib import Path
 
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
@@ -13,6 +14,7 @@ from oscar_mlm.test.factories import UserFactory
 
 Order = get_model("order", "Order")
 PASSWORD = "secret-pass-123"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
 
 
 def test_customer_pays_partly_with_credit(page, transactional_db, settings):
@@ -89,3 +91,66 @@ def test_staff_sets_a_products_credit_from_oscars_product_page(page, transaction
     page.locator('a[href="#mlm_credit"]').click()
     expect(tab).to_contain_text("5.00 % of the price")
     assert services.rule_for(product).value == D("5.00")
+
+
+def test_payment_step_credit_amount_and_the_rest_by_invoice(page, transactional_db, settings):
+    """The payment step: part of the credit, the rest by the sandbox's invoice; the preview
+    repeats it and the confirmation shows the split."""
+    settings.OSCAR_INITIAL_ORDER_STATUS = "Pending"
+    settings.OSCAR_MLM_PAYMENT_METHODS = ("oscar_mlm.apps.checkout.methods.Invoice",)
+    user = UserFactory(email="eva@example.com")
+    account = services.open_account(user, "EUR")
+    services.adjust(
+        account=account, amount="8.00", currency="EUR", reason="Welcome gift", created_by=None
+    )
+    product = oscar_factories.create_product(title="Tea", price=D("10.00"), num_in_stock=10)
+    oscar_factories.CountryFactory(
+        iso_3166_1_a2="DE", printable_name="Germany", is_shipping_country=True
+    )
+
+    page.goto("/accounts/login/")
+    page.locator("#id_login-username").fill(user.email)
+    page.locator("#id_login-password").fill(PASSWORD)
+    page.locator("#login_form button[type=submit]").click()
+    expect(page.locator("#logout_link")).to_be_attached()
+
+    page.goto(product.get_absolute_url())
+    page.locator("#add_to_basket_form button[type=submit]").click()
+    page.goto("/checkout/")
+    page.locator("#id_first_name").fill("Eva")
+    page.locator("#id_last_name").fill("Muster")
+    page.locator("#id_line1").fill("Hauptstr. 1")
+    page.locator("#id_line4").fill("Berlin")
+    page.locator("#id_postcode").fill("10115")
+    page.locator("#new_shipping_address button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"/checkout/payment-details/"))
+    expect(page.locator("body")).not_to_contain_text("needs implementing")
+    expect(page.locator("#mlm-credit-available")).to_contain_text("8.00")
+    page.get_by_label("Use this amount:").check()
+    page.locator("#id_credit_amount").fill("3.50")
+    page.get_by_label("Invoice").check()
+    page.screenshot(path=SCREENSHOTS / "checkout-payment-step.png", full_page=True)
+    page.locator("#id_credit_amount").fill("99")
+    page.locator("#view_preview").click()
+    expect(page.locator("#mlm-credit-amount-error")).to_contain_text("You have €8.00 of credit.")
+    page.get_by_label("Use this amount:").check()
+    page.locator("#id_credit_amount").fill("3.50")
+    page.locator("#view_preview").click()
+
+    expect(page).to_have_url(re.compile(r"/checkout/preview/"))
+    expect(page.locator("#mlm-payment-summary")).to_contain_text("Paid with loyalty credit: €3.50")
+    expect(page.locator("#mlm-payment-rest")).to_contain_text("Left to pay: €6.50 by Invoice")
+    expect(page.locator("body")).not_to_contain_text("Payment details to go here")
+    page.locator("#place-order").click()
+
+    expect(page).to_have_url(re.compile(r"/checkout/thank-you/"))
+    info = page.locator("#mlm-payment-info")
+    expect(info).to_contain_text("Paid with loyalty credit: €3.50")
+    expect(info).to_contain_text("Left to pay: €6.50 by Invoice")
+    expect(page.locator("body")).not_to_contain_text(":spend")
+    expect(page.locator("body")).not_to_contain_text("No payment was required")
+    page.screenshot(path=SCREENSHOTS / "checkout-confirmation-split.png", full_page=True)
+    order = Order.objects.get(user=user)
+    amounts = {s.source_type.name: s.amount_allocated for s in order.sources.all()}
+    assert amounts == {"Loyalty credit": D("3.50"), "Invoice": D("6.50")}

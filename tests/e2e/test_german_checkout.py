@@ -54,6 +54,7 @@ VISIBLE_TEXT = """() => {
 @pytest.fixture
 def shop(transactional_db, company, settings):
     settings.OSCAR_INITIAL_ORDER_STATUS = "Pending"
+    settings.OSCAR_MLM_PAYMENT_METHODS = ("oscar_mlm.apps.checkout.methods.Invoice",)
     anna = DistributorFactory(parent=company, handle="anna", user__first_name="Anna")
     update_storefront(
         member=anna, display_name="Annas Naturpflege", greeting="Willkommen in meinem Shop!"
@@ -146,14 +147,17 @@ def test_german_checkout_shows_no_english(browser, shop, live_port):
         form.locator("[name=postcode]").fill("10115")
         form.locator("button[type=submit]").click()
         expect(page).to_have_url(re.compile(r"/checkout/payment-details/$"))
+        expect(page.locator("#mlm-payment-methods")).to_contain_text("Rechnung")
         check("payment details")
         page.locator("#view_preview").click()
         expect(page).to_have_url(re.compile(r"/checkout/preview/$"))
         expect(page.locator("#mlm-credit-applied")).to_contain_text("4,00")
+        expect(page.locator("#mlm-payment-rest")).to_contain_text("per Rechnung")
         check("preview")
         page.locator("#place-order").click()
         expect(page).to_have_url(re.compile(r"/checkout/thank-you/$"))
         expect(page.locator("#mlm-payment-info")).to_contain_text("Mit Guthaben bezahlt: 4,00")
+        expect(page.locator("#mlm-left-to-pay")).to_contain_text("per Rechnung")
         check("confirmation")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "checkout-confirmation-de.png", full_page=True)

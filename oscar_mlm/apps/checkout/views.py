@@ -14,6 +14,7 @@ UserAddress = get_model("address", "UserAddress")
 
 
 class PaymentDetailsView(PlacementContextMixin, CreditPaymentMixin, views.PaymentDetailsView):
+    template_name = "oscar_mlm/checkout/payment_details.html"
     template_name_preview = "oscar_mlm/checkout/preview.html"
 
 

@@ -27,6 +27,40 @@ def check_settings(app_configs, **kwargs):
                 id="oscar_mlm.E102",
             )
         )
+    errors += check_checkout_settings()
+    return errors
+
+
+def check_checkout_settings():
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.module_loading import import_string
+
+    errors = []
+    share = get_setting("OSCAR_MLM_CREDIT_MAX_SHARE")
+    if share is not None:
+        try:
+            valid = not isinstance(share, (bool, float)) and 0 < Decimal(str(share)) <= 1
+        except (InvalidOperation, ValueError):
+            valid = False
+        if not valid:
+            errors.append(
+                Error(
+                    f"OSCAR_MLM_CREDIT_MAX_SHARE is {share!r}; it must be None or a share of the "
+                    "order total above 0 and at most 1, as a string or Decimal, e.g. \"0.5\".",
+                    id="oscar_mlm.E103",
+                )
+            )
+    for path in get_setting("OSCAR_MLM_PAYMENT_METHODS") or ():
+        try:
+            import_string(path)
+        except ImportError as exc:
+            errors.append(
+                Error(
+                    f"OSCAR_MLM_PAYMENT_METHODS names {path!r}, which cannot be imported: {exc}",
+                    id="oscar_mlm.E104",
+                )
+            )
     return errors
 
 

@@ -17,6 +17,10 @@ class InsufficientCredit(CreditError):
     default_message = _("There is not enough credit in the account for this.")
 
 
+class CreditCapExceeded(CreditError):
+    default_message = _("This order may not be paid with that much credit.")
+
+
 class CurrencyMismatch(CreditError):
     default_message = _("The currency does not match the currency of the credit account.")
 

@@ -36,7 +36,7 @@ from .amounts import (
     parse_amount,
     shop_currency,
 )
-from .checkout import credit_to_apply, hold_spend, spend_for_order
+from .checkout import credit_cap, credit_to_apply, hold_spend, max_share, spend_for_order
 from .earning import (
     earn_for_order,
     is_available_status,
@@ -76,6 +76,7 @@ __all__ = [
     "check_books",
     "check_currency",
     "clean_reason",
+    "credit_cap",
     "credit_to_apply",
     "earn_for_order",
     "expire_account",
@@ -86,6 +87,7 @@ __all__ = [
     "is_available_status",
     "is_cancelled_status",
     "is_refunded_line_status",
+    "max_share",
     "normalise_currency",
     "open_account",
     "orphan_spends",

@@ -5,13 +5,18 @@ The checkout fork calls :func:`spend_for_order` in ``handle_payment`` and
 order never comes is given back by :mod:`.orphans`.
 """
 
+from decimal import Decimal
+
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency as currency_text
 
+from oscar_mlm.conf import get_setting
 from oscar_mlm.money import ZERO, quantize
 
-from ..exceptions import SpendReturned
+from ..exceptions import CreditCapExceeded, SpendReturned
 from . import ledger
 from .amounts import normalise_currency, parse_amount
 
@@ -19,31 +24,62 @@ CreditAccount = get_model("mlm_credit", "CreditAccount")
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 
 
-def credit_to_apply(available, total):
-    """How much of ``available`` credit pays for an order of ``total`` (never more than either).
+def max_share():
+    """``OSCAR_MLM_CREDIT_MAX_SHARE`` as a Decimal between 0 and 1, or None (no cap)."""
+    share = get_setting("OSCAR_MLM_CREDIT_MAX_SHARE")
+    return None if share is None else Decimal(str(share))
 
-    The one rule for the preview's figure and the spend at placement.
+
+def credit_cap(order_total):
+    """The most credit an order of ``order_total`` may be paid with (rounded half up)."""
+    share = max_share()
+    if order_total is None or order_total <= 0:
+        return ZERO
+    return quantize(order_total) if share is None else quantize(order_total * share)
+
+
+def credit_to_apply(available, total, order_total=None):
+    """How much of ``available`` credit pays ``total`` of an order of ``order_total``.
+
+    Never more than the credit, than ``total`` (what the customer asked to pay with
+    credit, at most the order total) or than the cap on the order total
+    (``OSCAR_MLM_CREDIT_MAX_SHARE``). The one rule for the payment step's and the
+    preview's figures and for the spend at placement.
     """
-    return min(available, quantize(total)) if total > 0 else ZERO
+    if total <= 0:
+        return ZERO
+    order_total = total if order_total is None else order_total
+    return max(min(available, quantize(total), credit_cap(order_total)), ZERO)
 
 
 @transaction.atomic
 def spend_for_order(*, user, currency, order_number, up_to, amount=None):
-    """Spend the available credit, at most ``up_to``, on the order ``order_number``.
+    """Spend the available credit, at most ``up_to`` (the order total), on the order
+    ``order_number``.
 
-    The checkout's one call: locks the account, books the spend and returns
-    it, or None if there is no credit to spend. ``amount`` spends exactly that
-    much (capped at ``up_to``) or raises ``InsufficientCredit`` with what is
-    available; None spends all that is available. A spend that already stands
-    for this order is returned with ``was_created`` False (a duplicate submit).
-    After a compensating return (placement failed), a retry with the same
-    number books anew under the key ``order:<number>:spend:<attempt>``.
+    The one spend of every checkout (web and API, through
+    ``mlm_credit.payment.CreditPlacementMixin``): locks the account, books the
+    spend and returns it, or None if there is no credit to spend. The cap
+    ``OSCAR_MLM_CREDIT_MAX_SHARE`` is a share of ``up_to`` and is applied here,
+    whatever the caller asks for. ``amount`` spends exactly that much (at most
+    ``up_to``) or raises ``InsufficientCredit`` with what is available, or
+    ``CreditCapExceeded`` with the cap; None spends as much as is available and
+    allowed. A spend that already stands for this order is returned with
+    ``was_created`` False (a duplicate submit). After a compensating return
+    (placement failed), a retry with the same number books anew under the key
+    ``order:<number>:spend:<attempt>``.
     """
     currency = normalise_currency(currency)
     if user is None or not user.is_authenticated or up_to <= 0:
         return None
+    cap = credit_cap(up_to)
     if amount is not None:
         amount = min(parse_amount(amount), quantize(up_to))
+        if amount > cap:
+            raise CreditCapExceeded(
+                _("At most %(cap)s of this order can be paid with credit.")
+                % {"cap": currency_text(cap, currency)}
+            )
     account = ledger.lock_for(user.pk, currency)
     if account is None:
         if amount is None:
