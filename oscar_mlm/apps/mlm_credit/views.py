@@ -100,9 +100,31 @@ class LedgerView(LedgerMixin, generic.TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(self.ledger_context(self.get_account()))
         ctx["other_accounts"] = CreditAccount.objects.filter(user=self.request.user)
+        ctx["credit_rules"] = credit_rules()
         ctx["active_tab"] = "credit"
         ctx["page_title"] = _("My credit")
         return ctx
+
+
+def credit_rules():
+    """What the account page explains: when earned credit becomes available, when it
+    expires, how much of an order it may pay."""
+    from django.utils.translation import pgettext
+
+    from oscar_mlm.conf import get_setting, setting_values
+    from oscar_mlm.money import quantize
+
+    from . import services
+
+    share = services.max_share()
+    return {
+        "statuses": [
+            pgettext("order status", status)
+            for status in setting_values("OSCAR_MLM_CREDIT_AVAILABLE_STATUS")
+        ],
+        "expiry_months": get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS"),
+        "max_share_percent": quantize(share * 100) if share is not None else None,
+    }
 
 
 def csv_header():
