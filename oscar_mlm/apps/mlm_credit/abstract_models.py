@@ -157,6 +157,8 @@ class AbstractCreditEntry(AppendOnlyModel):
             models.Index(
                 fields=["created"], condition=Q(kind="spent"), name="mlm_credit_spend_created"
             ),
+            # The programme report reads the bookings of its months (services.report).
+            models.Index(fields=["created"], name="mlm_credit_entry_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -56,6 +56,7 @@ class MlmCreditConfig(OscarConfig):
         self.staff_class_rule_view = load("StaffClassRuleView")
         self.staff_expiry_view = load("StaffExpiryView")
         self.staff_orphan_view = load("StaffOrphanView")
+        self.staff_report_view = load("StaffReportView")
 
     def get_urls(self):
         # The shop mounts these at the site root ahead of Oscar's URLs (see docs/credit.rst).
@@ -107,6 +108,11 @@ class MlmCreditConfig(OscarConfig):
                 "dashboard/mlm/credit/orphans/",
                 staff(self.staff_orphan_view.as_view()),
                 name="mlm-credit-orphans",
+            ),
+            path(
+                "dashboard/mlm/credit/report/",
+                staff(self.staff_report_view.as_view()),
+                name="mlm-credit-report",
             ),
         ]
         return self.post_process_urls(urls)

@@ -29,6 +29,11 @@ CREDIT_NAVIGATION = {
             "access_fn": staff_access,
         },
         {
+            "label": _("Programme report"),
+            "url_name": "mlm_credit:mlm-credit-report",
+            "access_fn": staff_access,
+        },
+        {
             "label": _("Spends without an order"),
             "url_name": "mlm_credit:mlm-credit-orphans",
             "access_fn": staff_access,

@@ -11,13 +11,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
 from oscar_mlm.conf import get_setting
 from oscar_mlm.exports import csv_response
-from oscar_mlm.parsing import clean_text, parse_id
+from oscar_mlm.money import shop_currencies
+from oscar_mlm.parsing import clean_text, parse_id, parse_int
 
 from . import services
 from .exceptions import CreditError
@@ -365,3 +367,66 @@ class StaffOrphanView(generic.FormView):
             % {"id": result.id},
         )
         return redirect(reverse("mlm_credit:mlm-credit-orphans"))
+
+
+REPORT_COLUMNS = (
+    ("earned", gettext_lazy("Earned (pending)")),
+    ("released", gettext_lazy("Released")),
+    ("spent", gettext_lazy("Spent")),
+    ("returned", gettext_lazy("Spent credit returned")),
+    ("reversed", gettext_lazy("Reversed")),
+    ("expired", gettext_lazy("Expired")),
+    ("adjusted", gettext_lazy("Adjusted by staff")),
+    ("liability", gettext_lazy("Owed at month end")),
+    ("pending", gettext_lazy("Pending at month end")),
+)
+
+
+class StaffReportView(generic.TemplateView):
+    """The programme report (``?year=2026&currency=EUR``; ``&format=csv`` downloads it)."""
+
+    template_name = "oscar_mlm/mlm_credit/dashboard/report.html"
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET
+        today = timezone.localdate()
+        error = None
+        year = today.year
+        if query.get("year"):
+            year = parse_int(query["year"], minimum=2000, maximum=today.year)
+            if year is None:
+                error = _("Please choose a year between 2000 and %(year)s.") % {"year": today.year}
+                year = today.year
+        currency = settings.OSCAR_DEFAULT_CURRENCY
+        if query.get("currency"):
+            try:
+                currency = services.shop_currency(clean_text(query["currency"], max_length=12))
+            except CreditError as exc:
+                error = exc.message
+        rows = services.programme_report(
+            currency=currency, months=services.months_of_year(year, today)
+        )
+        if query.get("format") == "csv" and error is None:
+            return csv_response(
+                f"credit-programme-{year}-{currency}.csv",
+                [_("Month"), *[str(label) for _key, label in REPORT_COLUMNS], _("Currency")],
+                (
+                    [row.month.strftime("%Y-%m"), *[getattr(row, k) for k, _l in REPORT_COLUMNS],
+                     currency]
+                    for row in rows
+                ),
+            )
+        if error:
+            messages.error(request, error)
+        ctx = self.get_context_data(
+            rows=[
+                {"month": row.month, "cells": [getattr(row, k) for k, _l in REPORT_COLUMNS]}
+                for row in rows
+            ],
+            columns=[label for _key, label in REPORT_COLUMNS],
+            year=year,
+            years=list(range(today.year, max(2000, today.year - 9) - 1, -1)),
+            currency=currency,
+            currencies=shop_currencies(),
+        )
+        return self.render_to_response(ctx)

@@ -60,6 +60,7 @@ from .ledger import (
 )
 from .orphans import orphan_spends, return_orphan, return_orphan_spends
 from .refunds import RefundLine, RefundResult, cancel_order, refund_lines
+from .report import months_of_year, programme_report, programme_report_naive
 from .rules import rule_for, rules_for
 
 __all__ = [
@@ -88,10 +89,13 @@ __all__ = [
     "is_cancelled_status",
     "is_refunded_line_status",
     "max_share",
+    "months_of_year",
     "normalise_currency",
     "open_account",
     "orphan_spends",
     "parse_amount",
+    "programme_report",
+    "programme_report_naive",
     "refund_lines",
     "release_for_order",
     "return_orphan",
