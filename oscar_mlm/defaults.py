@@ -200,6 +200,11 @@ OSCAR_MLM_CREDIT_ENTRIES_PER_PAGE = 50
 # spent (under the account lock) and shown at checkout.
 OSCAR_MLM_CREDIT_MAX_SHARE = None
 
+# Credit a distributor earns when a customer they sponsor places their first order, in the
+# order's currency, e.g. "5.00"; None: no referral credit. Pending and released or reversed
+# with that order, like all earned credit; once per customer.
+OSCAR_MLM_CREDIT_REFERRAL_AMOUNT = None
+
 # Name of Oscar's payment source type for credit spent at checkout.
 OSCAR_MLM_CREDIT_SOURCE_TYPE = "Loyalty credit"
 

@@ -1,8 +1,9 @@
 """Order signals -> credit bookings. Each receiver only calls a service.
 
 * ``order_placed`` (web checkout, API and ``create_order`` alike) books the
-  earned credit as pending. It never reads payment sources: they are saved
-  after the signal (STYLE.md, "Signal facts").
+  earned credit as pending, and a new customer's first order the sponsor's
+  referral credit (``OSCAR_MLM_CREDIT_REFERRAL_AMOUNT``). It never reads
+  payment sources: they are saved after the signal (STYLE.md, "Signal facts").
 * ``order_status_changed`` releases it at ``OSCAR_MLM_CREDIT_AVAILABLE_STATUS``
   and cancels the order's credit at ``OSCAR_MLM_CREDIT_CANCELLED_STATUSES``.
 * ``order_line_status_changed`` refunds a line at
@@ -26,7 +27,9 @@ def _services():
 
 @receiver(order_placed, dispatch_uid="mlm_credit_earn")
 def earn_credit(sender, order, **kwargs):
-    _services().earn_for_order(order)
+    services = _services()
+    services.earn_for_order(order)
+    services.earn_referral(order)
 
 
 @receiver(order_status_changed, dispatch_uid="mlm_credit_order_status")
@@ -34,8 +37,10 @@ def order_status(sender, order, old_status, new_status, **kwargs):
     services = _services()
     if services.is_available_status(new_status):
         services.release_for_order(order)
+        services.release_referral(order)
     if services.is_cancelled_status(new_status):
         services.cancel_order(order, reason=str(new_status))
+        services.reverse_referral(order, reason=str(new_status))
 
 
 @receiver(order_line_status_changed, dispatch_uid="mlm_credit_line_status")

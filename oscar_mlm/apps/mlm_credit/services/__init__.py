@@ -59,6 +59,7 @@ from .ledger import (
     reverse_entry,
 )
 from .orphans import orphan_spends, return_orphan, return_orphan_spends
+from .referrals import earn_referral, release_referral, reverse_referral
 from .refunds import RefundLine, RefundResult, cancel_order, refund_lines
 from .report import months_of_year, programme_report, programme_report_naive
 from .rules import rule_for, rules_for
@@ -80,6 +81,7 @@ __all__ = [
     "credit_cap",
     "credit_to_apply",
     "earn_for_order",
+    "earn_referral",
     "expire_account",
     "expire_all",
     "expiring_amount",
@@ -98,10 +100,12 @@ __all__ = [
     "programme_report_naive",
     "refund_lines",
     "release_for_order",
+    "release_referral",
     "return_orphan",
     "return_orphan_spends",
     "shop_currency",
     "reverse_entry",
+    "reverse_referral",
     "rule_for",
     "rules_for",
     "spend_for_order",
