@@ -93,3 +93,16 @@ def test_two_first_orders_at_once_earn_the_referral_once(company, referral):
     assert (account.balance, account.pending) == (D("0.00"), D("5.00"))
     assert CreditEntry.objects.filter(idempotency_key=f"referral:{eva.user_id}").count() == 1
     assert services.check_books() == []
+
+
+@pytest.mark.django_db
+def test_the_sponsor_sees_the_referral_without_a_link_to_someone_elses_order(
+    client, company, referral
+):
+    anna = DistributorFactory(parent=company)
+    eva = CustomerFactory(parent=anna)
+    order = place_order(eva.user, (product_with_credit("10.00"), 1))
+    client.force_login(anna.user)
+    page = client.get("/accounts/credit/").content.decode()
+    assert str(order.number) in page
+    assert f"/accounts/orders/{order.number}/" not in page

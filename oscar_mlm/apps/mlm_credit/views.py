@@ -44,7 +44,15 @@ def keyset_page(entries, before, per_page):
     qs = (
         entries.order_by("-id")
         .select_related("order", "created_by")
-        .annotate(order_exists=Exists(Order.objects.filter(number=OuterRef("order_number"))))
+        .annotate(
+            order_exists=Exists(Order.objects.filter(number=OuterRef("order_number"))),
+            # A sponsor's referral credit names the customer's order, which is not theirs.
+            own_order=Exists(
+                Order.objects.filter(
+                    number=OuterRef("order_number"), user_id=OuterRef("account__user_id")
+                )
+            ),
+        )
     )
     if before:
         qs = qs.filter(id__lt=before)

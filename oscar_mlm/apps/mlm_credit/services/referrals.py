@@ -67,7 +67,6 @@ def earn_referral(order):
             pending=referral_amount(),
             order=order,
             order_number=order.number,
-            reason="referral",
         )
     if is_available_status(order.status):
         release_referral(order)
@@ -102,7 +101,6 @@ def release_referral(order):
         pending=-earned.pending_amount,
         order=order,
         order_number=order.number,
-        reason="referral",
     )
     return entry
 
@@ -129,7 +127,7 @@ def reverse_referral(order, *, reason=""):
         key=f"{key}:reverse",
         order=order,
         order_number=order.number,
-        reason=reason or "referral",
+        reason=reason,
         **fields,
     )
     return entry
