@@ -118,6 +118,51 @@ def test_more_than_available_is_refused(network):
     assert not Order.objects.exists() and balance(user) == D("3.00")
 
 
+def test_the_cap_on_credit_per_order_holds_for_the_api_too(network, settings):
+    """OSCAR_MLM_CREDIT_MAX_SHARE is applied in the one spend the web checkout uses."""
+    settings.OSCAR_MLM_CREDIT_MAX_SHARE = "0.3"
+    user = network.dora.user
+    fund(user, "8.00")
+    client = api(user)
+    basket = fill_basket(client, product("10.00"))
+    response = checkout(client, basket, credit="5.00")
+    assert response.status_code == 406
+    assert response.json() == {"credit": ["At most €3.00 of this order can be paid with credit."]}
+    assert not Order.objects.exists() and balance(user) == D("8.00")
+
+    response = checkout(client, basket, credit="all")
+    assert response.status_code == 200, response.content
+    assert Order.objects.get().sources.get().amount_debited == D("3.00")
+    assert balance(user) == D("5.00")
+
+
+def test_the_spend_refuses_over_the_cap_even_if_the_early_check_passed(network, monkeypatch):
+    """The cap is read under the account lock at the spend: a cap lowered between the
+    serializer's check and the spend still holds (406, nothing booked)."""
+    from django.test import override_settings as override
+
+    from oscar_mlm.apps.mlm_api.serializers.checkout import CheckoutSerializer
+
+    user = network.dora.user
+    fund(user, "8.00")
+    client = api(user)
+    choose = CheckoutSerializer.credit_choice
+
+    def then_lowered(self, attrs):
+        asked = choose(self, attrs)
+        override(OSCAR_MLM_CREDIT_MAX_SHARE="0.1").enable()
+        return asked
+
+    monkeypatch.setattr(CheckoutSerializer, "credit_choice", then_lowered)
+    try:
+        response = checkout(client, fill_basket(client, product("10.00")), credit="5.00")
+    finally:
+        override(OSCAR_MLM_CREDIT_MAX_SHARE=None).enable()
+    assert response.status_code == 406
+    assert "At most €1.00 of this order can be paid with credit." in str(response.json())
+    assert not Order.objects.exists() and balance(user) == D("8.00")
+
+
 def test_a_guest_cannot_spend_credit(network, settings):
     settings.OSCAR_ALLOW_ANON_CHECKOUT = True
     client = api()

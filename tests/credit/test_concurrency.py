@@ -284,7 +284,6 @@ def test_simultaneous_spends_keep_to_the_cap_and_the_balance(settings):
                 currency="EUR",
                 order_number=f"cap-{attempt}-{n}",
                 up_to=D("10.00"),
-                order_total=D("10.00"),
             )
             for n in range(20)
         ]

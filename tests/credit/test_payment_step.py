@@ -10,6 +10,7 @@ from oscar.core.loading import get_class, get_model
 from oscar.test import factories as oscar_factories
 
 from oscar_mlm.apps.mlm_credit import services
+from oscar_mlm.apps.mlm_credit.exceptions import CreditCapExceeded
 from oscar_mlm.test.factories import UserFactory
 
 from .conftest import product_with_credit
@@ -173,6 +174,26 @@ def test_the_cap_is_shown_refused_on_the_payment_step_and_enforced(client, shopp
     assert account.balance == D("5.00")
 
 
+def test_a_cap_lowered_after_the_payment_step_refuses_the_order_and_books_nothing(
+    client, shopper, invoice
+):
+    """The web checkout spends through the same service as the API: the cap is checked
+    again at the spend, under the account lock."""
+    invoice.OSCAR_MLM_CREDIT_MAX_SHARE = "0.5"
+    account = fund(shopper, "8.00")
+    go_to_preview(client, product_with_credit("10.00"))
+    response = choose(client, credit_choice="amount", credit_amount="4.00", method="invoice")
+    assert response.status_code == 302
+    invoice.OSCAR_MLM_CREDIT_MAX_SHARE = "0.2"
+    response = place(client)
+    assert response.status_code == 200
+    assert "At most €2.00 of this order can be paid with credit." in text(response)
+    assert not Order.objects.exists()
+    assert not CreditEntry.objects.filter(kind=CreditEntry.SPENT).exists()
+    account.refresh_from_db()
+    assert account.balance == D("8.00")
+
+
 def test_the_spend_itself_keeps_to_the_cap(shopper, settings):
     settings.OSCAR_MLM_CREDIT_MAX_SHARE = "0.5"
     fund(shopper, "20.00")
@@ -182,9 +203,16 @@ def test_the_spend_itself_keeps_to_the_cap(shopper, settings):
     assert entry.amount == D("-5.00")
     # Asked for less than the cap of the order total: what was asked.
     entry = services.spend_for_order(
-        user=shopper, currency="EUR", order_number="X2", up_to=D("2.00"), order_total=D("9.99")
+        user=shopper, currency="EUR", order_number="X2", up_to=D("9.99"), amount="2.00"
     )
     assert entry.amount == D("-2.00")
+    # Asked for more than the cap: refused with the cap, nothing booked.
+    with pytest.raises(CreditCapExceeded) as refused:
+        services.spend_for_order(
+            user=shopper, currency="EUR", order_number="X4", up_to=D("9.99"), amount="5.01"
+        )
+    assert str(refused.value.message) == "At most €5.00 of this order can be paid with credit."
+    assert not CreditEntry.objects.filter(order_number="X4").exists()
     # The cap is half up to the cent: half of 9.99 is 4.995 -> 5.00.
     entry = services.spend_for_order(
         user=shopper, currency="EUR", order_number="X3", up_to=D("9.99")

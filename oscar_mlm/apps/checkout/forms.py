@@ -66,14 +66,13 @@ class PaymentForm(forms.Form):
                 _("You have %(available)s of credit.")
                 % {"available": currency_text(self.credit["available"], currency)},
             )
-        elif amount > self.credit["cap"]:
-            self.add_error(
-                "credit_amount",
-                _("At most %(cap)s of this order can be paid with credit.")
-                % {"cap": currency_text(self.credit["cap"], currency)},
-            )
         else:
-            data["amount"] = amount
+            try:
+                credit.check_cap(min(amount, self.credit["total"]), self.credit["total"], currency)
+            except CreditError as exc:
+                self.add_error("credit_amount", exc.message)
+            else:
+                data["amount"] = amount
         return data
 
 

@@ -113,6 +113,11 @@ class CheckoutSerializer(CreditPlacementMixin, checkout.CheckoutSerializer):
                         ]
                     }
                 )
+            try:
+                # The spend checks it again under the lock; asked early, it is a field error.
+                credit.check_cap(min(asked, total.incl_tax), total.incl_tax, total.currency)
+            except MlmError as exc:
+                raise serializers.ValidationError({"credit": [str(exc.message)]}) from exc
         return asked
 
     def generate_order_number(self, basket):

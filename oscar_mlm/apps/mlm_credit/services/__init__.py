@@ -36,7 +36,14 @@ from .amounts import (
     parse_amount,
     shop_currency,
 )
-from .checkout import credit_cap, credit_to_apply, hold_spend, max_share, spend_for_order
+from .checkout import (
+    check_cap,
+    credit_cap,
+    credit_to_apply,
+    hold_spend,
+    max_share,
+    spend_for_order,
+)
 from .earning import (
     earn_for_order,
     is_available_status,
@@ -76,6 +83,7 @@ __all__ = [
     "available_credit",
     "cancel_order",
     "check_books",
+    "check_cap",
     "check_currency",
     "clean_reason",
     "credit_cap",

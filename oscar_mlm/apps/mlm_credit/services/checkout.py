@@ -38,6 +38,17 @@ def credit_cap(order_total):
     return quantize(order_total) if share is None else quantize(order_total * share)
 
 
+def check_cap(amount, order_total, currency):
+    """Refuse (``CreditCapExceeded``, with the cap) to pay more than the cap of an order of
+    ``order_total`` with credit: the spend's check, which forms and the API make early."""
+    cap = credit_cap(order_total)
+    if amount > cap:
+        raise CreditCapExceeded(
+            _("At most %(cap)s of this order can be paid with credit.")
+            % {"cap": currency_text(cap, currency)}
+        )
+
+
 def credit_to_apply(available, total, order_total=None):
     """How much of ``available`` credit pays ``total`` of an order of ``order_total``.
 
@@ -72,14 +83,9 @@ def spend_for_order(*, user, currency, order_number, up_to, amount=None):
     currency = normalise_currency(currency)
     if user is None or not user.is_authenticated or up_to <= 0:
         return None
-    cap = credit_cap(up_to)
     if amount is not None:
         amount = min(parse_amount(amount), quantize(up_to))
-        if amount > cap:
-            raise CreditCapExceeded(
-                _("At most %(cap)s of this order can be paid with credit.")
-                % {"cap": currency_text(cap, currency)}
-            )
+        check_cap(amount, up_to, currency)
     account = ledger.lock_for(user.pk, currency)
     if account is None:
         if amount is None:
