@@ -25,6 +25,15 @@ def test_on_a_storefront_by_handle(as_, network):
     assert response.json()["sponsor"]["handle"] == "ben"
 
 
+def test_the_names_are_kept_when_given(as_, network):
+    response = sign_up(
+        as_, email="named@example.com", storefront="Ben", first_name=" Nina ", last_name="Neu"
+    )
+    assert response.status_code == 201, response.content
+    user = User.objects.get(email="named@example.com")
+    assert (user.first_name, user.last_name) == ("Nina", "Neu")
+
+
 def test_on_the_partner_link_as_a_distributor_with_a_handle(as_, network):
     response = sign_up(
         as_, email="p@example.com", link="partner", handle="Paula", headers={

@@ -71,9 +71,12 @@ class SignupForm(EmailUserCreationForm):
 
     member = None
 
-    def __init__(self, *args, signup=None, kind=None, **kwargs):
+    def __init__(self, *args, signup=None, kind=None, names_required=True, **kwargs):
         self.signup = signup
         super().__init__(*args, **kwargs)
+        # The web page asks for the names; the API keeps them optional, as it was released.
+        self.fields["first_name"].required = names_required
+        self.fields["last_name"].required = names_required
         order = ["first_name", "last_name", "email", "password1", "password2"]
         joins_as = signup.kind if signup is not None else None
         if signup is None:

@@ -12,6 +12,8 @@ class SignupSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True, style={"input_type": "password"}, max_length=128
     )
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     storefront = serializers.CharField(
         required=False,
         max_length=63,

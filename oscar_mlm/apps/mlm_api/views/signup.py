@@ -59,6 +59,8 @@ class SignupView(MlmAPIView):
         form = SignupForm(
             data={
                 "email": data["email"],
+                "first_name": data.get("first_name", ""),
+                "last_name": data.get("last_name", ""),
                 "password1": data["password"],
                 "password2": data["password"],
                 "sponsor_id": data.get("sponsor_id", ""),
@@ -66,6 +68,7 @@ class SignupView(MlmAPIView):
             },
             signup=signup,
             host=request.get_host(),
+            names_required=False,
         )
         if not form.is_valid():
             raise form_errors(form, RENAMED)
