@@ -75,7 +75,16 @@ def test_company_site_basket_and_checkout_lead_to_the_finder(client, storefronts
     assert not Basket.objects.filter(lines__product=product).exists()
 
 
+def test_company_site_shows_no_basket(client, storefronts_only, product):
+    for path in ("/", "/catalogue/", product.get_absolute_url()):
+        page = client.get(path).content.decode()
+        assert 'class="basket-mini' not in page, path  # Oscar's mini-basket
+        assert 'href="/basket/"' not in page, path  # the basket button of small screens
+
+
 def test_storefront_keeps_its_shop(client, storefronts_only, anna, product):
+    page = client.get("/catalogue/", HTTP_HOST=ANNA).content.decode()
+    assert 'class="basket-mini' in page and 'href="/basket/"' in page
     response = client.post(f"/basket/add/{product.pk}/", {"quantity": 1}, HTTP_HOST=ANNA)
     assert response.status_code == 302 and response["Location"] != FIND
     assert client.get("/basket/", HTTP_HOST=ANNA).status_code == 200
@@ -110,6 +119,7 @@ def test_shop_mode_is_the_default(client, product):
     assert 'id="add_to_basket_form"' in page
     assert 'id="choose-consultant"' not in page
     assert 'id="company-banner"' not in page
+    assert 'class="basket-mini' in page and 'href="/basket/"' in page
     assert client.get("/basket/").status_code == 200
 
 
