@@ -25,9 +25,7 @@ def close_commission_period(period_id, user_id=None):
 
     period = get_model("mlm_commissions", "CommissionPeriod").objects.get(pk=period_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    period = services.close_period(period, user=user)
-    # As a close from the dashboard: the credit notes of the closed statements at once.
-    notes = services.issue_credit_notes(period=period)
+    period, notes = services.close_and_issue_credit_notes(period, user=user)
     return {"period": str(period), "checksum": period.checksum, "status": period.status,
             "credit_notes": len(notes)}
 

@@ -5,9 +5,11 @@ Importable as ``mlm_commissions.services``; one module per concern:
 records for refunds and cancellations), :mod:`.rules` (what a product counts),
 :mod:`.commissions` (plans, periods, runs, close, verification, what-if and
 the reads of statement pages), :mod:`.statements` (tax details, credit notes,
-payout lists) and :mod:`.jobs` (dashboard work queued as django-tasks tasks).
+payout lists), :mod:`.closing` (a close and its credit notes, as every way of
+closing does it) and :mod:`.jobs` (dashboard work queued as django-tasks tasks).
 """
 
+from .closing import Closed, close_and_issue_credit_notes
 from .commissions import (
     LOCK_KEY,
     MONTH,
@@ -58,6 +60,7 @@ from .statements import (
 )
 
 __all__ = [
+    "Closed",
     "JobState",
     "LOCK_KEY",
     "MONTH",
@@ -72,6 +75,7 @@ __all__ = [
     "carry_out",
     "check_closable",
     "check_runnable",
+    "close_and_issue_credit_notes",
     "close_period",
     "company_details",
     "create_period",

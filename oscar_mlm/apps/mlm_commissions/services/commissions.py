@@ -720,7 +720,10 @@ def queue_run(period, preview=False):
 
 
 def queue_close(period, user=None):
-    """Queue :func:`close_period` as a django-tasks task (checked first: :func:`check_closable`)."""
+    """Queue the close and its credit notes as a django-tasks task (checked first).
+
+    The task calls ``close_and_issue_credit_notes``; :func:`check_closable` refuses at once.
+    """
     from ..tasks import close_commission_period
 
     check_closable(period)

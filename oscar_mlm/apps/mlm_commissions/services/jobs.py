@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from ..exceptions import CommissionError
-from . import commissions, statements
+from . import closing, commissions, statements
 
 #: Rows of a what-if result kept with the job (the largest differences first).
 WHAT_IF_ROWS = 500
@@ -70,8 +70,7 @@ def carry_out(job):
             return {"ok": True, "checksum": run.checksum, **run.summary,
                     "top": _top_totals(run.totals())}
         if job.action == Job.CLOSE:
-            period = commissions.close_period(period, user=job.queued_by)
-            notes = statements.issue_credit_notes(period=period)
+            period, notes = closing.close_and_issue_credit_notes(period, user=job.queued_by)
             return {"ok": True, "checksum": period.checksum, **period.summary,
                     "credit_notes": len(notes)}
         if job.action == Job.CREDIT_NOTES:

@@ -22,8 +22,7 @@ class Command(BaseCommand):
         period = find_period(options)
         try:
             with progress_bar(self, options, str(period)) as progress:
-                period = services.close_period(period, progress=progress)
-            notes = services.issue_credit_notes(period=period)
+                period, notes = services.close_and_issue_credit_notes(period, progress=progress)
             self.stdout.write(
                 _("%(period)s closed; checksum %(checksum)s.") % {
                     "period": period, "checksum": period.checksum}
