@@ -5,7 +5,9 @@
    (``PaymentDetailsView.submit()``, query counts) of our checkout fork and of
    stock Oscar's view, each with and without the volume receiver, in the same
    run and interleaved rounds, median of the rounds. A customer (owner: the
-   sponsor) buys two lines. Goal: at most +5 %.
+   sponsor) buys two lines. Goal: at most +5 %. Our fork also records with
+   the rules in Python (the path of databases other than PostgreSQL and
+   SQLite: three statements), as the baseline of the one-statement recording.
 2. The live volumes of a distributor with a 50 000-member downline (a random
    network, 30 % distributors, four volume records per member over two
    months): own, personal, end-customer and group volume (all levels and five
@@ -42,20 +44,37 @@ os.environ.setdefault("SANDBOX_EMAIL_BACKEND", "django.core.mail.backends.locmem
 
 from benchmarks.credit import ensure_database, median_ms  # noqa: E402
 
-RECEIVER_MS = []
+RECEIVER_MS = {}
+RECEIVER_CPU_MS = {}
+
+
+def backend_cpu_ns():
+    """CPU time of this connection's PostgreSQL backend (same machine), in ns.
+
+    What the database did for us, unlike wall-clock time unmoved by other
+    processes' load.
+    """
+    from django.db import connection
+
+    pid = connection.connection.info.backend_pid
+    with open(f"/proc/{pid}/schedstat") as stat:
+        return int(stat.read().split()[0])
 
 
 @contextmanager
-def timed_volume_record():
+def timed_volume_record(label="receiver"):
     """The volume receiver, timing itself (its own work, without the commit it adds to)."""
     from oscar.apps.order.signals import order_placed
 
     from oscar_mlm.apps.mlm_commissions.receivers import record_volume
 
     def timed(sender, order, **kwargs):
+        server, client = backend_cpu_ns(), time.thread_time_ns()
         start = time.perf_counter()
         record_volume(sender, order=order, **kwargs)
-        RECEIVER_MS.append((time.perf_counter() - start) * 1000)
+        RECEIVER_MS.setdefault(label, []).append((time.perf_counter() - start) * 1000)
+        cpu = time.thread_time_ns() - client + backend_cpu_ns() - server
+        RECEIVER_CPU_MS.setdefault(label, []).append(cpu / 1e6)
 
     order_placed.disconnect(dispatch_uid="mlm_commissions_record")
     order_placed.connect(timed, dispatch_uid="mlm_commissions_record")
@@ -64,6 +83,20 @@ def timed_volume_record():
     finally:
         order_placed.disconnect(dispatch_uid="mlm_commissions_record")
         order_placed.connect(record_volume, dispatch_uid="mlm_commissions_record")
+
+
+@contextmanager
+def python_rules():
+    """The receiver recording with the rules in Python, as on other databases (timed)."""
+    from oscar_mlm.apps.mlm_commissions.services import recording
+
+    in_one_statement = recording.IN_ONE_STATEMENT
+    recording.IN_ONE_STATEMENT = ()
+    try:
+        with timed_volume_record("receiver (Python rules)"):
+            yield
+    finally:
+        recording.IN_ONE_STATEMENT = in_one_statement
 
 
 @contextmanager
@@ -78,6 +111,13 @@ def without_volume_record():
         yield
     finally:
         order_placed.connect(record_volume, dispatch_uid="mlm_commissions_record")
+
+
+COMPARED = (
+    ("stock Oscar PaymentDetailsView", "stock", "stock+volume"),
+    ("our checkout fork (credit, placement)", "ours", "ours+volume"),
+    ("  the same, rules in Python (3 stmts)", "ours", "ours+volume (Python rules)"),
+)
 
 
 # -- 1. placement -------------------------------------------------------------------------------
@@ -116,13 +156,6 @@ def placement_benchmark(orders, rounds):
     ).user
     cream = oscar_factories.create_product(price=D("10.00"), num_in_stock=10**7)
     soap = oscar_factories.create_product(price=D("3.50"), num_in_stock=10**7)
-
-    def backend_cpu_ns():
-        # CPU time of this connection's PostgreSQL backend (same machine): what the
-        # database did for us, unlike wall-clock time unmoved by other processes' load.
-        pid = connection.connection.info.backend_pid
-        with open(f"/proc/{pid}/schedstat") as stat:
-            return int(stat.read().split()[0])
 
     def place(view_class, queries=None, cpu=None):
         basket = Basket.objects.create(owner=buyer)
@@ -165,6 +198,7 @@ def placement_benchmark(orders, rounds):
         ("stock+volume", oscar_views.PaymentDetailsView, nullcontext),
         ("ours", OurView, without_volume_record),
         ("ours+volume", OurView, timed_volume_record),
+        ("ours+volume (Python rules)", OurView, python_rules),
     ]
     queries, volume_sql = {}, []
     for name, view, context in paths:
@@ -179,17 +213,21 @@ def placement_benchmark(orders, rounds):
     times = {name: [] for name, *__ in paths}
     cpu = {name: [] for name, *__ in paths}
     RECEIVER_MS.clear()
+    RECEIVER_CPU_MS.clear()
     for _ in range(rounds):
         for name, view, context in paths:
             with context():
                 elapsed = sum(place(view, cpu=cpu[name]) for _ in range(orders))
                 times[name].append(elapsed * 1000 / orders)
     recorded = VolumeRecord.objects.filter(buyer__user=buyer)
-    assert recorded.count() == 2 * (8 + 2 * rounds * orders), recorded.count()
+    assert recorded.count() == 2 * (12 + 3 * rounds * orders), recorded.count()
     assert set(recorded.values_list("owner_id", flat=True)) == {anna.pk}
     medians = {name: statistics.median(values) for name, values in times.items()}
-    medians["receiver"] = statistics.median(RECEIVER_MS)
+    medians.update({label: statistics.median(values) for label, values in RECEIVER_MS.items()})
     cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
+    cpu_medians.update(
+        {label: statistics.median(values) for label, values in RECEIVER_CPU_MS.items()}
+    )
     return medians, cpu_medians, queries, volume_sql
 
 
@@ -450,6 +488,7 @@ def main():
     parser.add_argument("--others", type=int, default=50_000, help="members outside the branch")
     parser.add_argument("--reps", type=int, default=21, help="repetitions per volume query")
     parser.add_argument("--skip-placement", action="store_true")
+    parser.add_argument("--skip-live", action="store_true", help="placement figures only")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -470,27 +509,26 @@ def main():
             f"median of {args.rounds} rounds x {args.orders} orders"
         )
         print(f"  {'':40} {'without':>9} {'with':>9} {'':>9}   queries")
-        for label, base, ours in (
-            ("stock Oscar PaymentDetailsView", "stock", "stock+volume"),
-            ("our checkout fork (credit, placement)", "ours", "ours+volume"),
-        ):
+        for label, base, ours in COMPARED:
             print(
                 f"  {label:40} {times[base]:9.2f} {times[ours]:9.2f} "
                 f"{(times[ours] / times[base] - 1) * 100:+8.1f} %   "
                 f"{queries[base]} -> {queries[ours]}"
             )
-        print(
-            f"  the volume receiver itself (our fork): {times['receiver']:.2f} ms per order, "
-            f"{times['receiver'] / times['ours'] * 100:.1f} % of the placement without it"
-        )
+        for label, key in (
+            ("one statement", "receiver"),
+            ("Python rules", "receiver (Python rules)"),
+        ):
+            print(
+                f"  the volume receiver itself (our fork, {label}): {times[key]:.2f} ms "
+                f"per order, {times[key] / times['ours'] * 100:.1f} % of the placement without "
+                f"it; CPU {cpu[key]:.2f} ms ({cpu[key] / cpu['ours'] * 100:.1f} %)"
+            )
         print(
             "  CPU time per order, this process + its PostgreSQL backend (median of all "
             "orders; not moved by other processes' load):"
         )
-        for label, base, ours in (
-            ("stock Oscar PaymentDetailsView", "stock", "stock+volume"),
-            ("our checkout fork (credit, placement)", "ours", "ours+volume"),
-        ):
+        for label, base, ours in COMPARED:
             print(
                 f"  {label:40} {cpu[base]:9.2f} {cpu[ours]:9.2f} "
                 f"{(cpu[ours] / cpu[base] - 1) * 100:+8.1f} %"
@@ -500,6 +538,8 @@ def main():
         for sql in volume_sql:
             print(f"    {sql[:150]}{'...' if len(sql) > 150 else ''}")
 
+    if args.skip_live:
+        return
     facts, results, naive_ms, group = volumes_benchmark(args.downline, args.others, args.reps)
     print(
         f"\nLive volumes: {facts['members']:,} members, {facts['records']:,} volume records "

@@ -11,12 +11,22 @@ The buyer and their sponsor are read at this moment, after a new-customer
 voucher moved the buyer to its issuer (that happens earlier in the same
 transaction, in the benefit's ``apply_deferred``): the issuer owns the order
 that made the buyer their customer.
+
+On PostgreSQL and SQLite (3.35+) one ``INSERT ... SELECT ... ON CONFLICT DO
+NOTHING`` writes the records: the database reads the lines, the buyer, the
+rules and the owner itself, so a placement pays one statement for them
+instead of three (benchmarks/volumes.py). The same rules in Python
+(:mod:`..ownership`) are the path of other databases and of the rare cases
+the statement leaves alone: an order recorded already, a shop without its
+company root yet. tests/volumes/test_recording_paths.py proves both paths
+write the same records.
 """
 
 from decimal import Decimal
 
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from oscar_mlm.money import quantize
@@ -30,6 +40,9 @@ Line = get_model("order", "Line")
 Product = get_model("catalogue", "Product")
 
 NO_RULE = (None, None)
+# INSERT ... SELECT ... ON CONFLICT ... RETURNING (SQLite 3.35 and later).
+IN_ONE_STATEMENT = ("postgresql", "sqlite")
+
 
 def record_order(order, placement=None):
     """Write one volume record per line of ``order`` that has none yet; return the new ones.
@@ -38,49 +51,242 @@ def record_order(order, placement=None):
     and the attribution cookie's distributor, if the caller knew them.
     """
     with transaction.atomic(savepoint=False):
-        rows = _lines_and_buyer(order)
-        lines = [row for row in rows if not row[7]]
-        if not lines:
-            return []
-        buyer = _buyer(order, rows[0][8:])
-        owner_id, owned_by = _owner(order, buyer, placement)
-        storefront = getattr(placement, "storefront", None)
-        rules = _rules(lines)
-        records = []
-        for line_id, quantity, value, *lineage in lines:
-            rule_type, points = ownership.effective_rule(
-                rules.get(("product", lineage[0]), NO_RULE),
-                rules.get(("product", lineage[1]), NO_RULE),
-                rules.get(("class", lineage[2]), NO_RULE),
-                rules.get(("class", lineage[3]), NO_RULE),
+        if (
+            connection.vendor in IN_ONE_STATEMENT
+            and connection.features.can_return_rows_from_bulk_insert
+        ):
+            written = _insert_records(order, placement)
+            if written:
+                return written
+        # Nothing written: recorded already, no lines, no company root yet, or
+        # another database.
+        return _record_in_python(order, placement)
+
+
+def _record_in_python(order, placement):
+    rows = _lines_and_buyer(order)
+    lines = [row for row in rows if not row[7]]
+    if not lines:
+        return []
+    buyer = _buyer(order, rows[0][8:])
+    owner_id, owned_by = _owner(order, buyer, placement)
+    storefront = getattr(placement, "storefront", None)
+    rules = _rules(lines)
+    records = []
+    for line_id, quantity, value, *lineage in lines:
+        rule_type, points = ownership.effective_rule(
+            rules.get(("product", lineage[0]), NO_RULE),
+            rules.get(("product", lineage[1]), NO_RULE),
+            rules.get(("class", lineage[2]), NO_RULE),
+            rules.get(("class", lineage[3]), NO_RULE),
+        )
+        value = _decimal(value)
+        volume, commissionable = ownership.line_volume(
+            value=value, quantity=quantity, rule_type=rule_type, points=points
+        )
+        records.append(
+            VolumeRecord(
+                kind=VolumeRecord.SALE,
+                order=order,
+                line_id=line_id,
+                buyer_id=buyer["id"],
+                buyer_kind=buyer["kind"],
+                sponsor_id=buyer["sponsor_id"],
+                owner_id=owner_id,
+                owned_by=owned_by,
+                storefront_id=storefront.pk if storefront is not None else None,
+                quantity=quantity,
+                value=value,
+                volume=volume,
+                commissionable=commissionable,
+                currency=order.currency,
+                booked=order.date_placed,
+                placed=order.date_placed,
+                guest_email=buyer["guest_email"],
+                idempotency_key=ownership.sale_key(line_id),
             )
-            value = _decimal(value)
-            volume, commissionable = ownership.line_volume(
-                value=value, quantity=quantity, rule_type=rule_type, points=points
-            )
-            records.append(
-                VolumeRecord(
-                    kind=VolumeRecord.SALE,
-                    order=order,
-                    line_id=line_id,
-                    buyer_id=buyer["id"],
-                    buyer_kind=buyer["kind"],
-                    sponsor_id=buyer["sponsor_id"],
-                    owner_id=owner_id,
-                    owned_by=owned_by,
-                    storefront_id=storefront.pk if storefront is not None else None,
-                    quantity=quantity,
-                    value=value,
-                    volume=volume,
-                    commissionable=commissionable,
-                    currency=order.currency,
-                    booked=order.date_placed,
-                    placed=order.date_placed,
-                    guest_email=buyer["guest_email"],
-                    idempotency_key=ownership.sale_key(line_id),
-                )
-            )
-        return VolumeRecord.objects.bulk_create(records)
+        )
+    return VolumeRecord.objects.bulk_create(records)
+
+
+def _insert_records(order, placement):
+    """Write the records of ``order``'s unrecorded lines in one statement; return them.
+
+    Writes nothing (and returns ``[]``) where the owner would be the company
+    and the shop has no company root yet: the Python path creates it.
+    """
+    owner, owned_by, owner_params = _owner_sql(order, placement)
+    if order.user_id is None:
+        buyer_kind, guest_email = "%s", (order.guest_email or "").strip().lower()
+        buyer_params = [ownership.GUEST]
+    else:
+        buyer_kind, guest_email = "CASE m.kind WHEN %s THEN %s WHEN %s THEN %s ELSE %s END", ""
+        buyer_params = [
+            Member.DISTRIBUTOR,
+            ownership.DISTRIBUTOR,
+            Member.CUSTOMER,
+            ownership.CUSTOMER,
+            ownership.NOT_MEMBER,
+        ]
+    storefront = getattr(placement, "storefront", None)
+    storefront_id = storefront.pk if storefront is not None else None
+    created = timezone.now()
+    placed = connection.ops.adapt_datetimefield_value(order.date_placed)
+    sql = (
+        f"INSERT INTO {_table(VolumeRecord)} ({_columns(_WRITTEN)})"
+        " SELECT %s, s.order_id, s.line_id, s.buyer_id, s.buyer_kind, s.sponsor_id,"
+        " s.owner_id, s.owned_by, %s, s.quantity, s.value,"
+        # ownership.line_volume: none, points per unit, or the value (never below zero)
+        " CASE WHEN r.type = %s THEN 0 WHEN r.type = %s THEN ROUND(r.points * s.quantity, 2)"
+        " WHEN s.value > 0 THEN s.value ELSE 0 END,"
+        " COALESCE(r.type, '') <> %s,"
+        " %s, %s, %s, %s, %s || CAST(s.line_id AS TEXT), %s"
+        " FROM (SELECT l.order_id, l.id AS line_id, l.quantity,"
+        " l.line_price_excl_tax AS value,"
+        f" {_RULE_OF_LINE.format(rule=_table(VolumeRule))} AS rule_id,"
+        f" m.id AS buyer_id, {buyer_kind} AS buyer_kind, m.parent_id AS sponsor_id,"
+        f" {owner} AS owner_id, {owned_by} AS owned_by"
+        f" FROM {_table(Line)} l"
+        f" LEFT JOIN {_table(Product)} p ON p.id = l.product_id"
+        f" LEFT JOIN {_table(Product)} pp ON pp.id = p.parent_id"
+        f" LEFT JOIN {_table(Member)} m ON m.user_id = %s"
+        " WHERE l.order_id = %s) s"
+        f" LEFT JOIN {_table(VolumeRule)} r ON r.id = s.rule_id"
+        # The WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.
+        " WHERE s.owner_id IS NOT NULL"
+        # A line recorded already (its key exists) is left alone, even by a
+        # simultaneous recording of the same order.
+        f" ON CONFLICT ({_columns(['idempotency_key'])}) DO NOTHING"
+        f" RETURNING {_columns(_RETURNED)}"
+    )
+    params = [
+        VolumeRecord.SALE,
+        storefront_id,
+        ownership.NONE,
+        ownership.POINTS,
+        ownership.NONE,
+        order.currency,
+        placed,
+        placed,
+        guest_email,
+        ownership.sale_key(""),
+        connection.ops.adapt_datetimefield_value(created),
+        *buyer_params,
+        *owner_params,
+        order.user_id,
+        order.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # The instances from what we know and what the statement decided (cheaper
+    # than a RawQuerySet: this runs in every placement).
+    records = []
+    for row in sorted(rows, key=lambda row: row[1]):
+        record = VolumeRecord(
+            kind=VolumeRecord.SALE,
+            order=order,
+            storefront_id=storefront_id,
+            currency=order.currency,
+            booked=order.date_placed,
+            placed=order.date_placed,
+            guest_email=guest_email,
+            idempotency_key=ownership.sale_key(row[1]),
+            created=created,
+            **dict(zip(_RETURNED, row, strict=True)),
+        )
+        record.value, record.volume = _decimal(record.value), _decimal(record.volume)
+        record.commissionable = bool(record.commissionable)
+        record._state.adding, record._state.db = False, connection.alias
+        records.append(record)
+    return records
+
+
+# The columns the statement writes, and those it returns (what it decided).
+_WRITTEN = [
+    "kind", "order_id", "line_id", "buyer_id", "buyer_kind", "sponsor_id", "owner_id",
+    "owned_by", "storefront_id", "quantity", "value", "volume", "commissionable", "currency",
+    "booked", "placed", "guest_email", "idempotency_key", "created",
+]  # fmt: skip
+_RETURNED = [
+    "id", "line_id", "buyer_id", "buyer_kind", "sponsor_id", "owner_id", "owned_by",
+    "quantity", "value", "volume", "commissionable",
+]  # fmt: skip
+
+
+def _columns(attnames):
+    fields = {field.attname: field for field in VolumeRecord._meta.concrete_fields}
+    return ", ".join(connection.ops.quote_name(fields[name].column) for name in attnames)
+
+
+# Whether line ``l`` has its sale record: by its key (unique index), which, unlike
+# the line's index, no skew in the lines' records can make the planner scan past.
+_RECORDED = "EXISTS (SELECT 1 FROM {record} v WHERE v.idempotency_key = %s || CAST(l.id AS TEXT))"
+
+# The most specific rule of a line: product › parent product › product class ›
+# parent's product class (ownership.effective_rule); each a unique-index lookup.
+_RULE_OF_LINE = (
+    "COALESCE((SELECT x.id FROM {rule} x WHERE x.product_id = l.product_id),"
+    " (SELECT x.id FROM {rule} x WHERE x.product_id = p.parent_id),"
+    " (SELECT x.id FROM {rule} x WHERE x.product_class_id = p.product_class_id),"
+    " (SELECT x.id FROM {rule} x WHERE x.product_class_id = pp.product_class_id))"
+)
+
+
+def _owner_sql(order, placement):
+    """``(owner, owned_by, params)``: SQL expressions of the owner (rule 1) over the buyer ``m``.
+
+    A guest's storefront or cookie is known here; the voucher issuer and the
+    company are read by the statement. ``NULL`` when the company is the owner
+    and there is none yet.
+    """
+    company = f"(SELECT c.id FROM {_table(Member)} c WHERE c.kind = %s)"
+    if order.user_id is not None:
+        owner = f"COALESCE(CASE m.kind WHEN %s THEN m.id WHEN %s THEN m.parent_id END, {company})"
+        owned_by = (
+            "CASE WHEN m.kind = %s THEN %s"
+            " WHEN m.kind = %s AND m.parent_id IS NOT NULL THEN %s ELSE %s END"
+        )
+        return (
+            owner,
+            owned_by,
+            [
+                Member.DISTRIBUTOR,
+                Member.CUSTOMER,
+                Member.COMPANY,
+                Member.DISTRIBUTOR,
+                ownership.BUYER,
+                Member.CUSTOMER,
+                ownership.SPONSOR,
+                ownership.COMPANY,
+            ],
+        )
+    storefront = getattr(placement, "storefront", None)
+    attributed = getattr(placement, "attributed", None)
+    owner_id, owned_by = ownership.owner_of(
+        buyer_kind=ownership.GUEST,
+        candidates={
+            ownership.STOREFRONT: storefront.pk if storefront is not None else None,
+            ownership.COOKIE: attributed.pk if attributed is not None else None,
+        },
+        company_id=None,
+    )
+    if owner_id is not None:
+        return "%s", "%s", [owner_id, owned_by]
+    if not apps.is_installed("oscar_mlm.apps.mlm_vouchers"):
+        return company, "%s", [Member.COMPANY, ownership.COMPANY]
+    Redemption = get_model("mlm_vouchers", "Redemption")
+    DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
+    issuer = (
+        f"(SELECT dv.issuer_id FROM {_table(Redemption)} rd"
+        f" JOIN {_table(DistributorVoucher)} dv ON dv.id = rd.distributor_voucher_id"
+        " WHERE rd.order_id = %s)"
+    )
+    return (
+        f"COALESCE({issuer}, {company})",
+        f"CASE WHEN {issuer} IS NULL THEN %s ELSE %s END",
+        [order.pk, Member.COMPANY, order.pk, ownership.COMPANY, ownership.VOUCHER],
+    )
 
 
 def _table(model):
@@ -105,7 +311,7 @@ def _lines_and_buyer(order):
     sql = (
         "SELECT l.id, l.quantity, l.line_price_excl_tax, l.product_id, p.parent_id,"
         " p.product_class_id, pp.product_class_id,"
-        f" EXISTS (SELECT 1 FROM {_table(VolumeRecord)} v WHERE v.line_id = l.id AND v.kind = %s),"
+        f" {_RECORDED.format(record=_table(VolumeRecord))},"
         " m.id, m.kind, m.parent_id"
         f" FROM {_table(Line)} l"
         f" LEFT JOIN {_table(Product)} p ON p.id = l.product_id"
@@ -114,7 +320,7 @@ def _lines_and_buyer(order):
         " WHERE l.order_id = %s ORDER BY l.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [VolumeRecord.SALE, order.user_id, order.pk])
+        cursor.execute(sql, [ownership.sale_key(""), order.user_id, order.pk])
         return cursor.fetchall()
 
 
