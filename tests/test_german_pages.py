@@ -32,6 +32,7 @@ from oscar.test.basket import add_product
 from oscar_mlm.apps.mlm_backoffice import services as crm
 from oscar_mlm.apps.mlm_commissions import services as commissions
 from oscar_mlm.apps.mlm_credit import services as credit
+from oscar_mlm.apps.mlm_credit.payment import credit_source_type
 from oscar_mlm.apps.mlm_storefront.services import update_storefront
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
@@ -153,6 +154,14 @@ def world(db, company, settings):
     basket.strategy = Selector().strategy()
     add_product(basket, product=product, quantity=1)
     order = oscar_factories.create_order(basket=basket, user=dora.user)
+    # The rest to pay by invoice: the customer's order page says so, staff may mark it paid.
+    settings.OSCAR_MLM_PAYMENT_METHODS = ("oscar_mlm.apps.checkout.methods.Invoice",)
+    order.sources.create(
+        source_type=credit_source_type("Invoice"),
+        currency=order.currency,
+        amount_allocated=order.total_incl_tax,
+        amount_debited=0,
+    )
     # The back office: a plan (the estimate), a note, a follow-up due today, tags.
     commissions.create_plan(valid_from=dt.date(2020, 1, 1), levels=2, rates=["5", "3"],
                             own_volume_rate="2", minimum_own_volume="50")  # fmt: skip
@@ -208,6 +217,7 @@ def kwargs_for(name, converters, world):
                 )
             },
         },
+        "number": world["order"].number,
         "period_pk": world["period"].pk,
         "member_pk": world["anna"].pk,
         "user_pk": world["dora"].user.pk,
@@ -252,6 +262,7 @@ def test_the_package_pages_have_no_untranslated_string_of_ours(client, world, lo
         "/catalogue/",
         world["product"].get_absolute_url(),
         f"/dashboard/catalogue/products/{world['product'].pk}/",
+        f"/dashboard/orders/{order.number}/",
     ]
     roles = [None, world["dora"].user, world["anna"].user, world["staff"]]
     for user in roles:
@@ -278,6 +289,8 @@ def test_the_package_pages_have_no_untranslated_string_of_ours(client, world, lo
             reverse("mlm_commissions:mlm-commission-plan-create"),
             reverse("mlm_commissions:mlm-commission-period-create"),
             reverse("mlm_commissions:mlm-tax-profile"),
+            # Staff (the last role) mark the invoice paid: the message on Oscar's order page.
+            reverse("mlm_dashboard:mlm-order-mark-paid", kwargs={"number": order.number}),
         ):
             visit(client, page, method="post")
         # A voucher code in the basket.

@@ -55,19 +55,20 @@ def is_credit_source(source):
 
 @register.simple_tag
 def order_payment(order):
-    """How ``order`` is paid, for the customer: ``{"credit", "rest", "method", "instructions",
-    "currency", "others"}``.
+    """How ``order`` is paid, for the customer: ``{"credit", "rest", "settled", "method",
+    "instructions", "currency", "others"}``.
 
     ``credit`` is what loyalty credit paid, ``rest`` what is left of the total,
     ``method`` the name (in the customer's language) of the payment method of the
-    rest and ``instructions`` what the customer still has to do; ``others`` lists
-    sources of no configured method as ``(name, amount)``. Internal references
+    rest, ``settled`` whether staff recorded the rest as received, and
+    ``instructions`` what the customer still has to do; ``others`` lists sources of
+    no configured method as ``(name, amount)``. Internal references
     (the ledger's ``order:<number>:spend``) are never part of it.
     """
     from oscar_mlm.apps.checkout.methods import method_for_source
     from oscar_mlm.money import ZERO
 
-    credit, method, others = ZERO, None, []
+    credit, method, others, received = ZERO, None, [], ZERO
     for source in order.sources.all():
         if is_credit_source(source):
             credit += source.amount_allocated
@@ -75,15 +76,32 @@ def order_payment(order):
         found = method_for_source(source)
         if found is not None and method is None:
             method = found
+            received += source.amount_debited
         else:
             others.append((source.source_type.name, source.amount_allocated))
     rest = order.total_incl_tax - credit
     return {
         "credit": credit,
         "rest": rest,
+        # Staff marked the rest paid (checkout.services.mark_paid): nothing left to do.
+        "settled": method is not None and rest > 0 and received >= rest,
         "method": method.name if method is not None else "",
         "instructions": method.instructions(order, rest) if method is not None else "",
         "currency": order.currency,
         "others": others,
         "has_sources": bool(credit or method or others),
     }
+
+
+@register.simple_tag
+def open_payment(order):
+    """For staff: what the order's invoice (or transfer) sources still await, ``{"amount",
+    "currency"}``, or None when nothing is open (``checkout.services.open_sources``)."""
+    from oscar_mlm.apps.checkout.services import open_sources
+    from oscar_mlm.money import ZERO
+
+    sources = open_sources(order)
+    if not sources:
+        return None
+    amount = sum((s.amount_allocated - s.amount_debited for s in sources), ZERO)
+    return {"amount": amount, "currency": order.currency}

@@ -16,7 +16,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from oscar_mlm.apps.mlm_credit.payment import credit_source_type
+# Oscar's source type by name, created once even by simultaneous first checkouts (one helper
+# for credit and every method).
+from oscar_mlm.apps.mlm_credit.payment import credit_source_type as payment_source_type
 from oscar_mlm.conf import get_setting
 from oscar_mlm.money import ZERO
 
@@ -64,7 +66,7 @@ class Invoice(PaymentMethod):
     def take(self, view, order_number, total):
         view.add_payment_source(
             Source(
-                source_type=credit_source_type(self.source_type_name),
+                source_type=payment_source_type(self.source_type_name),
                 currency=total.currency,
                 amount_allocated=total.incl_tax,
                 amount_debited=ZERO,

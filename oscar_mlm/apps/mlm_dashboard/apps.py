@@ -12,6 +12,9 @@ class MlmDashboardConfig(OscarDashboardConfig):
     verbose_name = _("Network dashboard")
 
     default_permissions = ["is_staff"]
+    # Recording money received changes an order: Oscar's permission for that, as on
+    # Oscar's own order page.
+    permissions_map = {"mlm-order-mark-paid": ["is_staff", "order.change_order"]}
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
@@ -30,6 +33,7 @@ class MlmDashboardConfig(OscarDashboardConfig):
         self.voucherprogram_update_view = load("VoucherProgramUpdateView")
         self.voucher_report_view = load("VoucherReportView")
         self.voucher_distributor_report_view = load("VoucherDistributorReportView")
+        self.order_mark_paid_view = load("OrderMarkPaidView")
 
     def get_urls(self):
         urls = [
@@ -90,6 +94,11 @@ class MlmDashboardConfig(OscarDashboardConfig):
                 "vouchers/redemptions/<int:pk>/",
                 self.voucher_distributor_report_view.as_view(),
                 name="mlm-voucher-report-distributor",
+            ),
+            path(
+                "orders/<str:number>/mark-paid/",
+                self.order_mark_paid_view.as_view(),
+                name="mlm-order-mark-paid",
             ),
         ]
         return self.post_process_urls(urls)

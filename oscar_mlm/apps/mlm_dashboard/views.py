@@ -13,12 +13,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import generic
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 from oscar_mlm.apps.mlm_dashboard import reports
 from oscar_mlm.apps.mlm_network import services, tree
@@ -40,7 +42,7 @@ from oscar_mlm.core.loading import get_classes
 from oscar_mlm.exceptions import MlmError
 from oscar_mlm.exports import csv_response
 from oscar_mlm.money import quantize
-from oscar_mlm.parsing import parse_id
+from oscar_mlm.parsing import has_nul, parse_id
 
 (
     MemberCreateForm,
@@ -76,6 +78,7 @@ StatusChange = get_model("mlm_network", "StatusChange")
 Storefront = get_model("mlm_storefront", "Storefront")
 VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
 Redemption = get_model("mlm_vouchers", "Redemption")
+Order = get_model("order", "Order")
 
 # Refusals that concern the sponsor are shown at the sponsor field; others above the form.
 SPONSOR_ERRORS = (
@@ -677,3 +680,29 @@ class VoucherDistributorReportView(VoucherReportMixin, MemberMixin, generic.List
         if filters is None:
             return Redemption.objects.none()
         return reports.distributor_redemptions(self.member, **filters)
+
+
+class OrderMarkPaidView(generic.View):
+    """Staff record that an order's invoice (or transfer) has been paid: the button on Oscar's
+    order page (payment tab), which posts here and returns there."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        from oscar_mlm.apps.checkout import services as payment_services
+
+        if has_nul(number):
+            raise Http404
+        order = get_object_or_404(Order, number=number)
+        try:
+            amount = payment_services.mark_paid(order=order, by=request.user)
+        except MlmError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Order #%(number)s is marked paid: %(amount)s received.")
+                % {"number": order.number, "amount": currency(amount, order.currency)},
+            )
+        return redirect(reverse("dashboard:order-detail", kwargs={"number": order.number}))
+
