@@ -97,6 +97,14 @@ def order_payment(order):
 def open_payment(order):
     """For staff: what the order's invoice (or transfer) sources still await, ``{"amount",
     "currency"}``, or None when nothing is open (``checkout.services.open_sources``)."""
+    from django.apps import apps
+
+    # Oscar's order page renders this in every shop with the network dashboard; only our
+    # checkout or a fork of it (both need the credit app) records invoice sources.
+    if not get_setting("OSCAR_MLM_PAYMENT_METHODS") or not apps.is_installed(
+        "oscar_mlm.apps.mlm_credit"
+    ):
+        return None
     from oscar_mlm.apps.checkout.services import open_sources
     from oscar_mlm.money import ZERO
 

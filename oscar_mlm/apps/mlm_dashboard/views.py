@@ -689,10 +689,12 @@ class OrderMarkPaidView(generic.View):
     http_method_names = ["post"]
 
     def post(self, request, number):
+        from django.apps import apps
+
+        if has_nul(number) or not apps.is_installed("oscar_mlm.apps.mlm_credit"):
+            raise Http404  # no order of that number; without our checkout no invoice either
         from oscar_mlm.apps.checkout import services as payment_services
 
-        if has_nul(number):
-            raise Http404
         order = get_object_or_404(Order, number=number)
         try:
             amount = payment_services.mark_paid(order=order, by=request.user)
