@@ -12,13 +12,13 @@ urlpatterns = [
     path("", apps.get_app_config("mlm_network").urls),
     path("", apps.get_app_config("mlm_storefront").urls),
     path("", apps.get_app_config("mlm_vouchers").urls),
-    # Loyalty credit: the account page (accounts/credit/) and the staff pages
-    # (dashboard/mlm/credit/).
+    # Loyalty credit: the account page (accounts/credit/).
     path("", apps.get_app_config("mlm_credit").urls),
-    # Volumes: the staff pages of what each product counts (dashboard/mlm/volumes/).
     path("", apps.get_app_config("mlm_commissions").urls),
     # The partner back office, "My business" (accounts/business/).
     path("", apps.get_app_config("mlm_backoffice").urls),
+    # The network dashboard section: every staff page of the installed apps
+    # (members, vouchers, credit, volumes...), one permission check for all.
     path("dashboard/mlm/", apps.get_app_config("mlm_dashboard").urls),
     # The REST API: ours under api/mlm/, django-oscar-api's under api/ (docs/api.rst).
     path("api/mlm/", apps.get_app_config("mlm_api").urls),

@@ -282,7 +282,7 @@ def test_the_package_pages_have_no_untranslated_string_of_ours(client, world, lo
             reverse("mlm_storefront:mlm-storefront-edit"),
             reverse("mlm_dashboard:mlm-member-create"),
             reverse("mlm_dashboard:mlm-voucherprogram-create"),
-            reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": world["dora"].user.pk}),
+            reverse("mlm_dashboard:mlm-credit-adjust", kwargs={"user_pk": world["dora"].user.pk}),
             reverse("mlm_backoffice:mlm-backoffice-note-create", kwargs={"pk": world["dora"].pk}),
             reverse("mlm_backoffice:mlm-backoffice-followup-create",
                     kwargs={"pk": world["dora"].pk}),  # fmt: skip

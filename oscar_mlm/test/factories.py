@@ -71,3 +71,14 @@ class SponsorChangeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = get_model("mlm_network", "SponsorChange")
+
+
+def grant_dashboard_permissions(user):
+    """Give ``user`` every permission of the network dashboard section's pages."""
+    from oscar_mlm.apps.mlm_dashboard.permissions import section_permissions
+
+    user.user_permissions.add(*section_permissions())
+    # Django caches a user's permissions on the instance.
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
+    return user

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_credit import services
-from oscar_mlm.test.factories import UserFactory
+from oscar_mlm.test.factories import UserFactory, grant_dashboard_permissions
 
 from .conftest import place_order, product_with_credit
 
@@ -120,9 +120,9 @@ def test_dashboard_lists_orphans_and_the_button_enqueues_the_task(client, custom
 
     from oscar_mlm.apps.mlm_credit.tasks import return_orphan_spends
 
-    staff = UserFactory(is_staff=True)
+    staff = grant_dashboard_permissions(UserFactory(is_staff=True))
     client.force_login(staff)
-    url = reverse("mlm_credit:mlm-credit-orphans")
+    url = reverse("mlm_dashboard:mlm-credit-orphans")
     assert b"mlm-credit-no-orphans" in client.get(url).content
     services.spend_for_order(user=customer, currency="EUR", order_number="GONE-4", up_to=D("2.00"))
     backdate("GONE-4")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_credit import services
-from oscar_mlm.test.factories import UserFactory
+from oscar_mlm.test.factories import UserFactory, grant_dashboard_permissions
 
 from .conftest import place_order, product_with_credit
 
@@ -32,7 +32,9 @@ def breadcrumb(html):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(is_staff=True, first_name="Sam", last_name="Staff")
+    return grant_dashboard_permissions(
+        UserFactory(is_staff=True, first_name="Sam", last_name="Staff")
+    )
 
 
 def spend_and_earn(customer, staff):
@@ -130,29 +132,29 @@ def test_every_credit_dashboard_page_has_a_breadcrumb(client, customer, staff):
     client.force_login(staff)
     name = customer.get_full_name() or customer.email
     pages = {
-        reverse("mlm_credit:mlm-credit-account-list"): ["Dashboard", "Credit accounts"],
-        reverse("mlm_credit:mlm-credit-account-detail", kwargs={"pk": account.pk}): [
+        reverse("mlm_dashboard:mlm-credit-account-list"): ["Dashboard", "Credit accounts"],
+        reverse("mlm_dashboard:mlm-credit-account-detail", kwargs={"pk": account.pk}): [
             "Dashboard",
             "Credit accounts",
             f"{name} (EUR)",
         ],
-        reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": customer.pk}): [
+        reverse("mlm_dashboard:mlm-credit-adjust", kwargs={"user_pk": customer.pk}): [
             "Dashboard",
             "Credit accounts",
             name,
             "Adjust credit",
         ],
-        reverse("mlm_credit:mlm-credit-rule-list"): ["Dashboard", "Credit per product"],
-        reverse("mlm_credit:mlm-credit-product-rule", kwargs={"product_pk": product.pk}): [
+        reverse("mlm_dashboard:mlm-credit-rule-list"): ["Dashboard", "Credit per product"],
+        reverse("mlm_dashboard:mlm-credit-product-rule", kwargs={"product_pk": product.pk}): [
             "Dashboard",
             "Credit per product",
             product.get_title(),
         ],
         reverse(
-            "mlm_credit:mlm-credit-class-rule", kwargs={"class_pk": product.product_class_id}
+            "mlm_dashboard:mlm-credit-class-rule", kwargs={"class_pk": product.product_class_id}
         ): ["Dashboard", "Credit per product", product.product_class.name],
-        reverse("mlm_credit:mlm-credit-expiry"): ["Dashboard", "Credit expiry"],
-        reverse("mlm_credit:mlm-credit-orphans"): ["Dashboard", "Spends without an order"],
+        reverse("mlm_dashboard:mlm-credit-expiry"): ["Dashboard", "Credit expiry"],
+        reverse("mlm_dashboard:mlm-credit-orphans"): ["Dashboard", "Spends without an order"],
     }
     for url, expected in pages.items():
         html = client.get(url).content.decode()
@@ -177,7 +179,7 @@ def test_staff_see_who_made_each_adjustment_and_long_reasons_wrap(client, custom
     client.force_login(staff)
 
     html = client.get(
-        reverse("mlm_credit:mlm-credit-account-detail", kwargs={"pk": account.pk})
+        reverse("mlm_dashboard:mlm-credit-account-detail", kwargs={"pk": account.pk})
     ).content.decode()
 
     booked_by = re.findall(r'<td class="text-break mlm-credit-booked-by">(.*?)</td>', html)

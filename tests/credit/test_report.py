@@ -84,9 +84,20 @@ def test_the_months_figures_and_the_liability_at_each_months_end(books):
     assert [vars(r) for r in rows] == [vars(r) for r in naive]
 
 
+def report_staff():
+    """Staff holding the report's permission (the network dashboard section's mechanism)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="mlm_credit", codename="view_creditentry")
+    )
+    return user
+
+
 def test_the_dashboard_page_and_its_csv(client, books):
-    client.force_login(UserFactory(is_staff=True))
-    url = reverse("mlm_credit:mlm-credit-report")
+    client.force_login(report_staff())
+    url = reverse("mlm_dashboard:mlm-credit-report")
     page = client.get(url, {"year": YEAR})
     assert page.status_code == 200
     content = " ".join(page.content.decode().split())
@@ -113,13 +124,17 @@ def test_the_dashboard_page_and_its_csv(client, books):
     ],
 )
 def test_bad_input_gets_a_message(client, books, query, message):
-    client.force_login(UserFactory(is_staff=True))
-    response = client.get(reverse("mlm_credit:mlm-credit-report"), query, follow=True)
+    client.force_login(report_staff())
+    response = client.get(reverse("mlm_dashboard:mlm-credit-report"), query, follow=True)
     assert response.status_code == 200
     assert message in " ".join(response.content.decode().split())
 
 
-def test_only_staff(client):
+def test_only_staff_with_the_permission(client):
+    url = reverse("mlm_dashboard:mlm-credit-report")
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/dashboard/login/")
     client.force_login(UserFactory())
-    response = client.get(reverse("mlm_credit:mlm-credit-report"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert client.get(url).status_code == 403
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url).status_code == 403

@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_credit import services
 from oscar_mlm.apps.mlm_credit.exceptions import ReasonTooLong, UnknownCurrency
-from oscar_mlm.test.factories import UserFactory
+from oscar_mlm.test.factories import UserFactory, grant_dashboard_permissions
 
 from .conftest import place_order, product_with_credit
 
@@ -23,7 +23,7 @@ CreditRule = get_model("mlm_credit", "CreditRule")
 
 @pytest.fixture
 def staff_client(client):
-    staff = UserFactory(is_staff=True)
+    staff = grant_dashboard_permissions(UserFactory(is_staff=True))
     client.force_login(staff)
     client.staff = staff
     return client
@@ -112,7 +112,7 @@ def test_csv_export_defuses_formulas_and_keeps_numbers(client, customer):
 
 
 def test_staff_adjustment_books_with_reason(staff_client, customer):
-    url = reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": customer.pk})
+    url = reverse("mlm_dashboard:mlm-credit-adjust", kwargs={"user_pk": customer.pk})
     response = staff_client.post(
         url, {"direction": "credit", "amount": "12,50", "currency": "EUR", "reason": "Apology"}
     )
@@ -164,7 +164,7 @@ def test_staff_adjustment_books_with_reason(staff_client, customer):
 def test_bad_staff_adjustments_show_a_message_and_book_nothing(
     staff_client, customer, data, message
 ):
-    url = reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": customer.pk})
+    url = reverse("mlm_dashboard:mlm-credit-adjust", kwargs={"user_pk": customer.pk})
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -175,7 +175,7 @@ def test_bad_staff_adjustments_show_a_message_and_book_nothing(
 
 def test_staff_choose_the_currency_from_the_shops_currencies(staff_client, customer, settings):
     settings.OSCAR_MLM_CURRENCIES = ("chf", "EUR")
-    url = reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": customer.pk})
+    url = reverse("mlm_dashboard:mlm-credit-adjust", kwargs={"user_pk": customer.pk})
 
     page = staff_client.get(url)
 
@@ -231,15 +231,18 @@ def test_staff_pages_are_for_staff_only(client, customer):
         ("mlm-credit-expiry", {}),
         ("mlm-credit-adjust", {"user_pk": customer.pk}),
     ]:
-        response = client.get(reverse(f"mlm_credit:{name}", kwargs=kwargs))
-        assert response.status_code == 302 and "login" in response["Location"]
+        # Oscar's dashboard permission check: a logged-in user who is not staff gets 403
+        response = client.get(reverse(f"mlm_dashboard:{name}", kwargs=kwargs))
+        assert response.status_code == 403
 
 
 def test_staff_sets_credit_per_product_and_per_product_type(staff_client, customer):
     product = product_with_credit("20.00")
-    url = reverse("mlm_credit:mlm-credit-class-rule", kwargs={"class_pk": product.product_class_id})
+    url = reverse(
+        "mlm_dashboard:mlm-credit-class-rule", kwargs={"class_pk": product.product_class_id}
+    )
     staff_client.post(url, {"type": "fixed", "value": "1.00"})
-    url = reverse("mlm_credit:mlm-credit-product-rule", kwargs={"product_pk": product.pk})
+    url = reverse("mlm_dashboard:mlm-credit-product-rule", kwargs={"product_pk": product.pk})
     page = staff_client.get(url)
     assert "1.00 per unit" in page.content.decode()
     staff_client.post(url, {"type": "percentage", "value": "10"})
@@ -249,17 +252,19 @@ def test_staff_sets_credit_per_product_and_per_product_type(staff_client, custom
     assert services.rule_for(product).value == D("10.00")
     staff_client.post(url, {"type": "fixed", "value": ""})  # remove: the class rule applies
     assert services.rule_for(product).product_class_id == product.product_class_id
-    listing = staff_client.get(reverse("mlm_credit:mlm-credit-rule-list"), {"q": product.title})
+    listing = staff_client.get(reverse("mlm_dashboard:mlm-credit-rule-list"), {"q": product.title})
     assert product.title in listing.content.decode()
 
 
 def test_staff_account_pages(staff_client, customer):
     account = services.open_account(customer, "EUR")
     services.adjust(account=account, amount="3.00", currency="EUR", reason="hi", created_by=None)
-    listing = staff_client.get(reverse("mlm_credit:mlm-credit-account-list"), {"q": customer.email})
+    listing = staff_client.get(
+        reverse("mlm_dashboard:mlm-credit-account-list"), {"q": customer.email}
+    )
     assert list(listing.context["accounts"]) == [account]
     detail = staff_client.get(
-        reverse("mlm_credit:mlm-credit-account-detail", kwargs={"pk": account.pk})
+        reverse("mlm_dashboard:mlm-credit-account-detail", kwargs={"pk": account.pk})
     )
     assert [e.reason for e in detail.context["entries"]] == ["hi"]
 
@@ -274,7 +279,7 @@ def test_dashboard_expiry_button_enqueues_the_task(staff_client, customer, setti
     settings.OSCAR_MLM_CREDIT_EXPIRY_MONTHS = 1
     account = services.open_account(customer, "EUR")
     backdated(account, "4.00", timezone.now() - timedelta(days=60))
-    response = staff_client.post(reverse("mlm_credit:mlm-credit-expiry"), {"confirm": "on"})
+    response = staff_client.post(reverse("mlm_dashboard:mlm-credit-expiry"), {"confirm": "on"})
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.balance == D("4.00")  # queued, not run in the request
@@ -291,7 +296,7 @@ def test_dashboard_expiry_button_enqueues_the_task(staff_client, customer, setti
 
 def test_dashboard_menu_lists_the_credit_pages(staff_client):
     response = staff_client.get(reverse("dashboard:index"))
-    assert reverse("mlm_credit:mlm-credit-account-list").encode() in response.content
+    assert reverse("mlm_dashboard:mlm-credit-account-list").encode() in response.content
 
 
 def test_oscars_product_dashboard_page_shows_the_credit(staff_client):
@@ -302,7 +307,7 @@ def test_oscars_product_dashboard_page_shows_the_credit(staff_client):
     page = staff_client.get(url).content.decode()
     assert 'href="#mlm_credit"' in page
     assert "No credit" in page
-    rule_url = reverse("mlm_credit:mlm-credit-product-rule", kwargs={"product_pk": product.pk})
+    rule_url = reverse("mlm_dashboard:mlm-credit-product-rule", kwargs={"product_pk": product.pk})
     assert rule_url in page
 
     CreditRule.objects.create(product_class=product.get_product_class(), type="fixed", value=1)

@@ -2,7 +2,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
+from oscar_mlm.test.factories import (
+    CustomerFactory,
+    DistributorFactory,
+    UserFactory,
+    grant_dashboard_permissions,
+)
 
 
 def _person(factory, parent, first_name, last_name, **kwargs):
@@ -28,8 +33,10 @@ def network(company):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(
-        is_staff=True, email="stella@example.com", first_name="Stella", last_name="Staff"
+    return grant_dashboard_permissions(
+        UserFactory(
+            is_staff=True, email="stella@example.com", first_name="Stella", last_name="Staff"
+        )
     )
 
 

@@ -131,7 +131,7 @@ def test_ledger_currency_that_is_no_code_shows_the_default_account(client, ledge
 
 
 @pytest.mark.parametrize(
-    "url", ["mlm_credit:mlm-credit-account-list", "mlm_credit:mlm-credit-rule-list"]
+    "url", ["mlm_dashboard:mlm-credit-account-list", "mlm_dashboard:mlm-credit-rule-list"]
 )
 def test_staff_credit_searches_with_a_nul_byte_search_for_nothing(staff_client, ledger, url):
     response = staff_client.get(reverse(url), {"q": "a\x00b"})
@@ -144,7 +144,7 @@ def test_staff_adjustment_with_an_absurd_amount_is_a_form_error(staff_client, le
     user, account = ledger
     entries = CreditEntry.objects.count()
     response = staff_client.post(
-        reverse("mlm_credit:mlm-credit-adjust", kwargs={"user_pk": user.pk}),
+        reverse("mlm_dashboard:mlm-credit-adjust", kwargs={"user_pk": user.pk}),
         {"direction": "credit", "amount": value, "currency": "EUR", "reason": "gift"},
     )
     assert response.status_code == 200

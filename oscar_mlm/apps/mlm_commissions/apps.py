@@ -1,4 +1,3 @@
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -88,27 +87,36 @@ class MlmCommissionsConfig(OscarConfig):
         self.statement_pdf_view = account("StatementPdfView")
         self.tax_profile_view = account("TaxProfileView")
 
-    def get_urls(self):
-        # The shop mounts these at the site root ahead of Oscar's URLs (see docs/volumes.rst).
-        staff = staff_member_required
-        urls = [
+    # Staff pages: the network dashboard (mlm_dashboard) mounts them under dashboard/mlm/
+    # and guards each with Oscar's permission mechanism, using these entries.
+    dashboard_permissions = {
+        "mlm-volume-rule-list": ["is_staff", "mlm_commissions.view_volumerule"],
+        "mlm-volume-product-rule": ["is_staff", "mlm_commissions.change_volumerule"],
+        "mlm-volume-class-rule": ["is_staff", "mlm_commissions.change_volumerule"],
+    }
+
+    def get_dashboard_urls(self):
+        return [
             path(
-                "dashboard/mlm/volumes/rules/",
-                staff(self.volume_rule_list_view.as_view()),
+                "volumes/rules/",
+                self.volume_rule_list_view.as_view(),
                 name="mlm-volume-rule-list",
             ),
             path(
-                "dashboard/mlm/volumes/products/<int:product_pk>/",
-                staff(self.product_volume_rule_view.as_view()),
+                "volumes/products/<int:product_pk>/",
+                self.product_volume_rule_view.as_view(),
                 name="mlm-volume-product-rule",
             ),
             path(
-                "dashboard/mlm/volumes/product-types/<int:class_pk>/",
-                staff(self.class_volume_rule_view.as_view()),
+                "volumes/product-types/<int:class_pk>/",
+                self.class_volume_rule_view.as_view(),
                 name="mlm-volume-class-rule",
             ),
         ]
-        urls += self.commission_staff_urls() + self.statement_urls()
+
+    def get_urls(self):
+        # The shop mounts these at the site root ahead of Oscar's URLs (see docs/commissions.rst).
+        urls = self.commission_staff_urls() + self.statement_urls()
         return self.post_process_urls(urls)
 
     def commission_staff_urls(self):

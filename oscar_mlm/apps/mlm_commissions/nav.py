@@ -1,23 +1,16 @@
-"""Dashboard menu entries of the volume pages (appended to MLM_DASHBOARD_NAVIGATION)."""
+"""Dashboard menu entries of the volume pages (appended to MLM_DASHBOARD_NAVIGATION).
+
+The pages belong to the network dashboard section, so Oscar's ``default_access_fn``
+shows each entry to those holding the page's permissions.
+"""
 
 from django.utils.translation import gettext_lazy as _
-
-
-def staff_access(user, url_name, url_args=None, url_kwargs=None):
-    # staff_member_required views of a plain OscarConfig: Oscar's default_access_fn
-    # cannot judge them.
-    return user.is_active and user.is_staff
-
 
 VOLUME_NAVIGATION = {
     "label": _("Volumes"),
     "icon": "fas fa-chart-line",
     "children": [
-        {
-            "label": _("Volume per product"),
-            "url_name": "mlm_commissions:mlm-volume-rule-list",
-            "access_fn": staff_access,
-        },
+        {"label": _("Volume per product"), "url_name": "mlm_dashboard:mlm-volume-rule-list"},
     ],
 }
 

@@ -1,4 +1,3 @@
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -58,10 +57,25 @@ class MlmCreditConfig(OscarConfig):
         self.staff_orphan_view = load("StaffOrphanView")
         self.staff_report_view = load("StaffReportView")
 
+    # Staff pages: the network dashboard (mlm_dashboard) mounts them under dashboard/mlm/
+    # and guards each with Oscar's permission mechanism, using these entries.
+    VIEW_ACCOUNTS = ["is_staff", "mlm_credit.view_creditaccount"]
+    BOOK = ["is_staff", "mlm_credit.add_creditentry"]
+    dashboard_permissions = {
+        "mlm-credit-account-list": VIEW_ACCOUNTS,
+        "mlm-credit-account-detail": VIEW_ACCOUNTS,
+        "mlm-credit-adjust": BOOK,
+        "mlm-credit-rule-list": ["is_staff", "mlm_credit.view_creditrule"],
+        "mlm-credit-product-rule": ["is_staff", "mlm_credit.change_creditrule"],
+        "mlm-credit-class-rule": ["is_staff", "mlm_credit.change_creditrule"],
+        "mlm-credit-expiry": BOOK,
+        "mlm-credit-orphans": BOOK,
+        "mlm-credit-report": ["is_staff", "mlm_credit.view_creditentry"],
+    }
+
     def get_urls(self):
         # The shop mounts these at the site root ahead of Oscar's URLs (see docs/credit.rst).
         account = login_required
-        staff = staff_member_required
         urls = [
             path("accounts/credit/", account(self.ledger_view.as_view()), name="mlm-credit-ledger"),
             path(
@@ -69,50 +83,38 @@ class MlmCreditConfig(OscarConfig):
                 account(self.ledger_csv_view.as_view()),
                 name="mlm-credit-export",
             ),
+        ]
+        return self.post_process_urls(urls)
+
+    def get_dashboard_urls(self):
+        return [
             path(
-                "dashboard/mlm/credit/",
-                staff(self.staff_account_list_view.as_view()),
+                "credit/",
+                self.staff_account_list_view.as_view(),
                 name="mlm-credit-account-list",
             ),
             path(
-                "dashboard/mlm/credit/accounts/<int:pk>/",
-                staff(self.staff_account_view.as_view()),
+                "credit/accounts/<int:pk>/",
+                self.staff_account_view.as_view(),
                 name="mlm-credit-account-detail",
             ),
             path(
-                "dashboard/mlm/credit/users/<int:user_pk>/adjust/",
-                staff(self.staff_adjust_view.as_view()),
+                "credit/users/<int:user_pk>/adjust/",
+                self.staff_adjust_view.as_view(),
                 name="mlm-credit-adjust",
             ),
+            path("credit/rules/", self.staff_rule_list_view.as_view(), name="mlm-credit-rule-list"),
             path(
-                "dashboard/mlm/credit/rules/",
-                staff(self.staff_rule_list_view.as_view()),
-                name="mlm-credit-rule-list",
-            ),
-            path(
-                "dashboard/mlm/credit/products/<int:product_pk>/",
-                staff(self.staff_product_rule_view.as_view()),
+                "credit/products/<int:product_pk>/",
+                self.staff_product_rule_view.as_view(),
                 name="mlm-credit-product-rule",
             ),
             path(
-                "dashboard/mlm/credit/product-types/<int:class_pk>/",
-                staff(self.staff_class_rule_view.as_view()),
+                "credit/product-types/<int:class_pk>/",
+                self.staff_class_rule_view.as_view(),
                 name="mlm-credit-class-rule",
             ),
-            path(
-                "dashboard/mlm/credit/expiry/",
-                staff(self.staff_expiry_view.as_view()),
-                name="mlm-credit-expiry",
-            ),
-            path(
-                "dashboard/mlm/credit/orphans/",
-                staff(self.staff_orphan_view.as_view()),
-                name="mlm-credit-orphans",
-            ),
-            path(
-                "dashboard/mlm/credit/report/",
-                staff(self.staff_report_view.as_view()),
-                name="mlm-credit-report",
-            ),
+            path("credit/expiry/", self.staff_expiry_view.as_view(), name="mlm-credit-expiry"),
+            path("credit/orphans/", self.staff_orphan_view.as_view(), name="mlm-credit-orphans"),
+            path("credit/report/", self.staff_report_view.as_view(), name="mlm-credit-report"),
         ]
-        return self.post_process_urls(urls)

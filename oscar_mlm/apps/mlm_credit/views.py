@@ -249,7 +249,7 @@ class StaffAdjustView(generic.FormView):
             _("Booked. The balance is now %(balance)s.")
             % {"balance": currency(entry.balance_after, entry.account.currency)},
         )
-        return redirect("mlm_credit:mlm-credit-account-detail", pk=entry.account_id)
+        return redirect("mlm_dashboard:mlm-credit-account-detail", pk=entry.account_id)
 
 
 class StaffRuleListView(generic.TemplateView):
@@ -336,7 +336,7 @@ class StaffExpiryView(generic.FormView):
     def form_valid(self, form):
         if not get_setting("OSCAR_MLM_CREDIT_EXPIRY_MONTHS"):
             messages.error(self.request, _("Credit does not expire in this shop."))
-            return redirect(reverse("mlm_credit:mlm-credit-expiry"))
+            return redirect(reverse("mlm_dashboard:mlm-credit-expiry"))
         from .tasks import expire_credit
 
         result = expire_credit.enqueue()
@@ -344,7 +344,7 @@ class StaffExpiryView(generic.FormView):
             self.request,
             _("The expiry run was started in the background (task %(id)s).") % {"id": result.id},
         )
-        return redirect(reverse("mlm_credit:mlm-credit-expiry"))
+        return redirect(reverse("mlm_dashboard:mlm-credit-expiry"))
 
 
 class StaffOrphanView(generic.FormView):
@@ -374,7 +374,7 @@ class StaffOrphanView(generic.FormView):
             _("Returning the credit was started in the background (task %(id)s).")
             % {"id": result.id},
         )
-        return redirect(reverse("mlm_credit:mlm-credit-orphans"))
+        return redirect(reverse("mlm_dashboard:mlm-credit-orphans"))
 
 
 REPORT_COLUMNS = (

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
@@ -11,10 +12,53 @@ class MlmDashboardConfig(OscarDashboardConfig):
     namespace = "mlm_dashboard"
     verbose_name = _("Network dashboard")
 
-    default_permissions = ["is_staff"]
-    # Recording money received changes an order: Oscar's permission for that, as on
-    # Oscar's own order page.
-    permissions_map = {"mlm-order-mark-paid": ["is_staff", "order.change_order"]}
+    # Every page of the section names its permissions (Django model permissions, which
+    # superusers hold). A page without an entry is for superusers only.
+    default_permissions = ["is_superuser"]
+    VIEW_MEMBERS = ["is_staff", "mlm_network.view_member"]
+    CHANGE_MEMBERS = ["is_staff", "mlm_network.change_member"]
+    CHANGE_STOREFRONTS = ["is_staff", "mlm_storefront.change_storefront"]
+    VIEW_REDEMPTIONS = ["is_staff", "mlm_vouchers.view_redemption"]
+    permissions_map = {
+        "mlm-member-list": VIEW_MEMBERS,
+        "mlm-member-detail": VIEW_MEMBERS,
+        "mlm-member-create": ["is_staff", "mlm_network.add_member"],
+        "mlm-member-reassign": CHANGE_MEMBERS,
+        "mlm-member-promote": CHANGE_MEMBERS,
+        "mlm-member-status": CHANGE_MEMBERS,
+        "mlm-member-storefront": CHANGE_STOREFRONTS,
+        "mlm-member-handle": CHANGE_STOREFRONTS,
+        "mlm-sponsorchange-list": ["is_staff", "mlm_network.view_sponsorchange"],
+        "mlm-voucherprogram-list": ["is_staff", "mlm_vouchers.view_voucherprogram"],
+        "mlm-voucherprogram-create": ["is_staff", "mlm_vouchers.add_voucherprogram"],
+        "mlm-voucherprogram-update": ["is_staff", "mlm_vouchers.change_voucherprogram"],
+        "mlm-voucher-report": VIEW_REDEMPTIONS,
+        "mlm-voucher-report-distributor": VIEW_REDEMPTIONS,
+        # Recording money received changes an order: Oscar's permission for that, as on
+        # Oscar's own order page.
+        "mlm-order-mark-paid": ["is_staff", "order.change_order"],
+    }
+
+    def contributing_apps(self):
+        """Installed apps that add staff pages to this section (``get_dashboard_urls``)."""
+        return [
+            config
+            for config in apps.get_app_configs()
+            if config is not self and callable(getattr(config, "get_dashboard_urls", None))
+        ]
+
+    def section_permissions(self):
+        """Permissions of every page: the contributing apps' entries, then this app's map
+        (a fork of this app overrides any page in its ``permissions_map``)."""
+        permissions = {}
+        for config in self.contributing_apps():
+            permissions.update(getattr(config, "dashboard_permissions", {}))
+        permissions.update(self.permissions_map)
+        return permissions
+
+    def get_permissions(self, url):
+        name = url.split(":")[-1] if url else url
+        return self.section_permissions().get(name, self.default_permissions)
 
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
@@ -101,4 +145,6 @@ class MlmDashboardConfig(OscarDashboardConfig):
                 name="mlm-order-mark-paid",
             ),
         ]
+        for config in self.contributing_apps():
+            urls += config.get_dashboard_urls()
         return self.post_process_urls(urls)
