@@ -14,6 +14,10 @@ class MlmCommissionsConfig(OscarConfig):
     namespace = "mlm_commissions"
     verbose_name = _("Volumes and commissions")
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app holds about a person (oscar_mlm.personal_data).
+    personal_data_erasers = [
+        "oscar_mlm.apps.mlm_commissions.personal_data.erase_volumes",
+    ]
     # A guest whose order belonged to a distributor joins them on sign-up (mlm_network.signup);
     # after the voucher app's resolver, which comes first in INSTALLED_APPS.
     signup_email_resolvers = ["oscar_mlm.apps.mlm_commissions.signup.guest_order_sponsor"]

@@ -14,6 +14,10 @@ class MlmCreditConfig(OscarConfig):
     verbose_name = _("Loyalty credit")
     namespace = "mlm_credit"
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app holds about a person (oscar_mlm.personal_data).
+    personal_data_erasers = [
+        "oscar_mlm.apps.mlm_credit.personal_data.erase_credit",
+    ]
     # Every logged-in user may hold credit, members or not; distributors find it in
     # "My business" (oscar_mlm.navigation), everyone else among the account's own tabs.
     account_navigation = [

@@ -26,6 +26,7 @@ class MlmDashboardConfig(OscarDashboardConfig):
         "mlm-member-reassign": CHANGE_MEMBERS,
         "mlm-member-promote": CHANGE_MEMBERS,
         "mlm-member-status": CHANGE_MEMBERS,
+        "mlm-member-erase": ["is_staff", "mlm_network.add_erasure"],
         "mlm-member-storefront": CHANGE_STOREFRONTS,
         "mlm-member-handle": CHANGE_STOREFRONTS,
         "mlm-sponsorchange-list": ["is_staff", "mlm_network.view_sponsorchange"],
@@ -69,6 +70,7 @@ class MlmDashboardConfig(OscarDashboardConfig):
         self.member_reassign_view = load("MemberReassignView")
         self.member_promote_view = load("MemberPromoteView")
         self.member_status_view = load("MemberStatusView")
+        self.member_erase_view = load("MemberEraseView")
         self.member_storefront_view = load("MemberStorefrontView")
         self.member_handle_view = load("MemberRenameHandleView")
         self.sponsorchange_list_view = load("SponsorChangeListView")
@@ -98,6 +100,11 @@ class MlmDashboardConfig(OscarDashboardConfig):
                 "members/<int:pk>/status/",
                 self.member_status_view.as_view(),
                 name="mlm-member-status",
+            ),
+            path(
+                "members/<int:pk>/erase/",
+                self.member_erase_view.as_view(),
+                name="mlm-member-erase",
             ),
             path(
                 "members/<int:pk>/storefront/",

@@ -330,3 +330,29 @@ class VoucherReportForm(forms.Form):
                 _("The start date must not be after the end date."), code="range"
             )
         return data
+
+
+class EraseForm(forms.Form):
+    """Erase a member's personal data: the reason, and the e-mail typed again to confirm."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("When and how the person asked, e.g. “e-mail of 30 November”. Kept."),
+    )
+    confirm_email = forms.CharField(
+        label=_("The member's e-mail address, to confirm"),
+        max_length=254,
+        help_text=_("The erasure cannot be undone."),
+    )
+
+    def __init__(self, *args, email="", **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean_confirm_email(self):
+        value = self.cleaned_data["confirm_email"].strip()
+        if value.lower() != (self.email or "").lower():
+            raise forms.ValidationError(_("This is not the member's e-mail address."))
+        return value

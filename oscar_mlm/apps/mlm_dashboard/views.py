@@ -51,6 +51,7 @@ from oscar_mlm.parsing import has_nul, parse_id
     ReassignForm,
     PromoteForm,
     DeactivateForm,
+    EraseForm,
     StaffStorefrontForm,
     RenameHandleForm,
     ProgramCreateForm,
@@ -65,6 +66,7 @@ from oscar_mlm.parsing import has_nul, parse_id
         "ReassignForm",
         "PromoteForm",
         "DeactivateForm",
+        "EraseForm",
         "StaffStorefrontForm",
         "RenameHandleForm",
         "ProgramCreateForm",
@@ -75,6 +77,7 @@ from oscar_mlm.parsing import has_nul, parse_id
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 StatusChange = get_model("mlm_network", "StatusChange")
+Erasure = get_model("mlm_network", "Erasure")
 Storefront = get_model("mlm_storefront", "Storefront")
 VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
 Redemption = get_model("mlm_vouchers", "Redemption")
@@ -247,6 +250,9 @@ class MemberDetailView(MemberMixin, generic.TemplateView):
                     DeactivateForm() if member.is_active and not member.is_company else None
                 ),
                 "can_reactivate": not member.is_active,
+                "erasure": Erasure.objects.filter(member=member)
+                .select_related("erased_by")
+                .first(),
             }
         )
         if member.is_distributor:
@@ -377,6 +383,38 @@ class MemberStatusView(MemberActionView):
                 _("%(member)s is active again.") % {"member": self.member.display_name},
             )
         return redirect(self.get_success_url())
+
+
+class MemberEraseView(MemberActionView):
+    """Erase the member's personal data on request (GDPR): the member keeps its place."""
+
+    template_name = "oscar_mlm/mlm_dashboard/member_erase.html"
+    form_class = EraseForm
+
+    def refuse(self):
+        erasure = Erasure.objects.filter(member=self.member).first()
+        if erasure is None and not self.member.is_company and self.member.user_id:
+            return None
+        messages.error(
+            self.request,
+            _("This member's data has already been erased.")
+            if erasure
+            else _("The company at the root of the network cannot be erased."),
+        )
+        return redirect(member_url(self.member))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["email"] = self.member.user.email
+        return kwargs
+
+    def perform(self, form):
+        services.erase_person(
+            user=self.member.user,
+            erased_by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        return _("The personal data of member %(number)s was erased.") % {"number": self.member.pk}
 
 
 class DistributorMixin:

@@ -317,3 +317,46 @@ class AbstractHandleRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_handle} -> {self.member_id}"
+
+
+class AbstractErasure(AppendOnlyModel):
+    """A person's personal data was erased on request (GDPR art. 17); it cannot be undone.
+
+    Keeps who asked for it and why, not who the person was: ``user`` and ``member`` are
+    the pseudonymised rows that remain.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("erased user"),
+    )
+    member = models.ForeignKey(
+        "mlm_network.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    reason = models.TextField(_("reason"))
+    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+        app_label = "mlm_network"
+        ordering = ["-created", "-pk"]
+        verbose_name = _("erasure of personal data")
+        verbose_name_plural = _("erasures of personal data")
+
+    def __str__(self):
+        return f"{self.user_id} ({self.created:%Y-%m-%d})"

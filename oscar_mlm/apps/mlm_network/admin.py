@@ -28,3 +28,8 @@ class StatusChangeAdmin(ReadOnlyAdmin):
     list_display = ("created", "member", "event", "changed_by")
     list_filter = ("event",)
     raw_id_fields = ("member", "changed_by")
+
+
+@admin.register(get_model("mlm_network", "Erasure"))
+class ErasureAdmin(ReadOnlyAdmin):
+    list_display = ("created", "user", "member", "erased_by")

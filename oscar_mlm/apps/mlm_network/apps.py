@@ -19,6 +19,11 @@ class MlmNetworkConfig(OscarConfig):
     verbose_name = _("Network")
     namespace = "mlm_network"
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app holds about a person (oscar_mlm.personal_data).
+    personal_data_erasers = [
+        "oscar_mlm.apps.mlm_network.personal_data.erase_network",
+        "oscar_mlm.apps.mlm_network.personal_data.erase_oscar",
+    ]
     # The account menu (oscar_mlm.navigation): the "My business" section the feature apps'
     # back-office pages go into, and "My network" for every logged-in user: in "My
     # business" for distributors, among the account's own tabs for everyone else.

@@ -72,3 +72,25 @@ class CompanyMissing(NetworkError):
         "The network is not set up yet: it has no company root. An administrator creates it "
         "with the command mlm_init."
     )
+
+
+class ErasureRefused(NetworkError):
+    default_message = _("This person's data cannot be erased.")
+
+
+class AlreadyErased(ErasureRefused):
+    default_message = _("This person's data has already been erased.")
+
+
+class CompanyNotErasable(ErasureRefused):
+    default_message = _("The company at the root of the network cannot be erased.")
+
+
+class SelfErasure(ErasureRefused):
+    default_message = _("Staff cannot erase their own data; another staff member must do it.")
+
+
+class ErasureReasonRequired(ErasureRefused):
+    default_message = _(
+        "Give the reason (e.g. the date and channel of the request) in at most 500 characters."
+    )

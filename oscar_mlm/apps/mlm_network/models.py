@@ -1,6 +1,7 @@
 from oscar.core.loading import is_model_registered
 
 from .abstract_models import (
+    AbstractErasure,
     AbstractHandleRedirect,
     AbstractMember,
     AbstractSponsorChange,
@@ -40,3 +41,11 @@ if not is_model_registered("mlm_network", "HandleRedirect"):
             pass
 
     __all__.append("HandleRedirect")
+
+if not is_model_registered("mlm_network", "Erasure"):
+
+    class Erasure(AbstractErasure):
+        class Meta(AbstractErasure.Meta):
+            pass
+
+    __all__.append("Erasure")

@@ -31,10 +31,13 @@ from oscar_mlm.parsing import clean_text, parse_id
 
 from . import emails, tree
 from .exceptions import (
+    AlreadyErased,
     AlreadyMember,
     CompanyMissing,
+    CompanyNotErasable,
     CycleError,
     EmailTaken,
+    ErasureReasonRequired,
     HandleTaken,
     InactiveSponsor,
     InvalidHandle,
@@ -43,6 +46,7 @@ from .exceptions import (
     NetworkError,
     SameHandle,
     SameSponsor,
+    SelfErasure,
     SelfSponsor,
     SponsorRequired,
 )
@@ -59,6 +63,7 @@ Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 HandleRedirect = get_model("mlm_network", "HandleRedirect")
 StatusChange = get_model("mlm_network", "StatusChange")
+Erasure = get_model("mlm_network", "Erasure")
 User = get_user_model()
 
 
@@ -590,3 +595,53 @@ def import_members(rows, *, reason="", changed_by=None, progress=None):
             if progress is not None:
                 progress(1)
     return entered
+
+
+# -- personal data ---------------------------------------------------------------------------
+
+ERASURE_REASON_MAX_LENGTH = 500
+
+
+def erase_person(*, user, erased_by=None, reason):
+    """Erase a person's personal data on request (GDPR art. 17). Cannot be undone.
+
+    The user row stays, pseudonymised and unable to log in, so the member keeps its place
+    in the tree (``Member.user`` is required and protected) and orders, credit bookings,
+    volume and commission lines stay: the books and other members' figures do not change.
+    Every installed app's eraser (:mod:`oscar_mlm.personal_data`) runs in this one
+    transaction; the ``Erasure`` row records who did it and why. Returns it.
+    """
+    from oscar_mlm.personal_data import Person, erasers
+
+    reason = clean_text(reason, max_length=ERASURE_REASON_MAX_LENGTH)
+    if not reason:
+        raise ErasureReasonRequired()
+    with transaction.atomic():
+        user = User._default_manager.select_for_update().get(pk=user.pk)
+        if erased_by is not None and erased_by.pk == user.pk:
+            raise SelfErasure()
+        if Erasure.objects.filter(user=user).exists():
+            raise AlreadyErased()
+        member = Member.objects.select_for_update().filter(user=user).first()
+        if member is not None and member.is_company:
+            raise CompanyNotErasable()
+        handles = []
+        if member is not None:
+            handles = [
+                member.handle,
+                *HandleRedirect.objects.filter(member=member).values_list("old_handle", flat=True),
+            ]
+        person = Person(
+            user_id=user.pk,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            username=getattr(user, user.USERNAME_FIELD, "") or "",
+            member_id=member.pk if member else None,
+            handles=tuple(h for h in handles if h),
+        )
+        for erase in erasers():
+            erase(person)
+        return Erasure.objects.create(
+            user=user, member=member, erased_by=erased_by, reason=person.scrub(reason)
+        )

@@ -13,6 +13,10 @@ class MlmStorefrontConfig(OscarConfig):
     namespace = "mlm_storefront"
     verbose_name = _("Storefronts")
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app holds about a person (oscar_mlm.personal_data).
+    personal_data_erasers = [
+        "oscar_mlm.apps.mlm_storefront.personal_data.erase_storefront",
+    ]
     account_navigation = [
         AccountTab(
             "storefront",

@@ -13,6 +13,10 @@ class MlmVouchersConfig(OscarConfig):
     namespace = "mlm_vouchers"
     verbose_name = _("New-customer vouchers")
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app holds about a person (oscar_mlm.personal_data).
+    personal_data_erasers = [
+        "oscar_mlm.apps.mlm_vouchers.personal_data.erase_vouchers",
+    ]
     account_navigation = [
         AccountTab(
             "vouchers",
