@@ -18,6 +18,9 @@ class MlmCommissionsConfig(OscarConfig):
     personal_data_erasers = [
         "oscar_mlm.apps.mlm_commissions.personal_data.erase_volumes",
     ]
+    personal_data_exporters = [
+        "oscar_mlm.apps.mlm_commissions.personal_data.export_volumes",
+    ]
     # A guest whose order belonged to a distributor joins them on sign-up (mlm_network.signup);
     # after the voucher app's resolver, which comes first in INSTALLED_APPS.
     signup_email_resolvers = ["oscar_mlm.apps.mlm_commissions.signup.guest_order_sponsor"]

@@ -18,6 +18,9 @@ class MlmCreditConfig(OscarConfig):
     personal_data_erasers = [
         "oscar_mlm.apps.mlm_credit.personal_data.erase_credit",
     ]
+    personal_data_exporters = [
+        "oscar_mlm.apps.mlm_credit.personal_data.export_credit",
+    ]
     # Every logged-in user may hold credit, members or not; distributors find it in
     # "My business" (oscar_mlm.navigation), everyone else among the account's own tabs.
     account_navigation = [

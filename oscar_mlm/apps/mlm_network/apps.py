@@ -24,6 +24,10 @@ class MlmNetworkConfig(OscarConfig):
         "oscar_mlm.apps.mlm_network.personal_data.erase_network",
         "oscar_mlm.apps.mlm_network.personal_data.erase_oscar",
     ]
+    personal_data_exporters = [
+        "oscar_mlm.apps.mlm_network.personal_data.export_network",
+        "oscar_mlm.apps.mlm_network.personal_data.export_oscar",
+    ]
     # The account menu (oscar_mlm.navigation): the "My business" section the feature apps'
     # back-office pages go into, and "My network" for every logged-in user: in "My
     # business" for distributors, among the account's own tabs for everyone else.
@@ -44,6 +48,7 @@ class MlmNetworkConfig(OscarConfig):
             order=10,
             access_fn=distributors_only,
         ),
+        AccountTab("privacy", _("My data"), "mlm_network:mlm-privacy", order=90),
     ]
 
     # pylint: disable=attribute-defined-outside-init
@@ -54,6 +59,8 @@ class MlmNetworkConfig(OscarConfig):
         self.login_view = get_class("mlm_network.views", "LoginSignupView")
         self.overview_view = get_class("mlm_network.views", "NetworkOverviewView")
         self.internal_signup_view = get_class("mlm_network.views", "InternalSignupView")
+        self.privacy_view = get_class("mlm_network.views", "PrivacyView")
+        self.download_view = get_class("mlm_network.views", "DataDownloadView")
 
     def get_urls(self):
         # Mounted at the site root ahead of Oscar's URLs, so our sign-up views
@@ -70,6 +77,14 @@ class MlmNetworkConfig(OscarConfig):
                 "accounts/network/add/",
                 login_required(self.internal_signup_view.as_view()),
                 name="mlm-network-signup",
+            ),
+            path(
+                "accounts/privacy/", login_required(self.privacy_view.as_view()), name="mlm-privacy"
+            ),
+            path(
+                "accounts/privacy/my-data.zip",
+                login_required(self.download_view.as_view()),
+                name="mlm-privacy-download",
             ),
         ]
         return self.post_process_urls(urls)

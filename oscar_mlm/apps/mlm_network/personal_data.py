@@ -124,3 +124,105 @@ def erase_oscar(person):
     LogEntry = _model("admin", "LogEntry")
     if LogEntry is not None:
         scrub_rows(LogEntry.objects.all(), person, "object_repr", "change_message")
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def export_network(user):
+    """The profile, the membership and its history (sponsors as member numbers only)."""
+    profile = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
+    }
+    member = Member.objects.filter(user=user).first()
+    sections = {"profile": [profile]}
+    if member is None:
+        return sections
+    sections["membership"] = [
+        {
+            "member_number": member.pk,
+            "kind": member.kind,
+            "status": member.status,
+            "handle": member.handle or "",
+            "sponsor_number": member.parent_id,
+            "joined": member.joined,
+            "attribution": member.attribution,
+        }
+    ]
+    sections["sponsor_changes"] = [
+        {
+            "when": change.created,
+            "old_sponsor_number": change.old_sponsor_id,
+            "new_sponsor_number": change.new_sponsor_id,
+            "through": change.source,
+            "reason": change.reason,
+        }
+        for change in SponsorChange.objects.filter(member=member).order_by("created", "pk")
+    ]
+    sections["status_changes"] = [
+        {"when": change.created, "event": change.event, "reason": change.reason}
+        for change in StatusChange.objects.filter(member=member).order_by("created", "pk")
+    ]
+    return sections
+
+
+def _address(address):
+    if address is None:
+        return ""
+    return ", ".join(part for part in address.active_address_fields() if part)
+
+
+def export_oscar(user):
+    """Addresses of the address book and orders with their lines and addresses."""
+    sections = {}
+    UserAddress = _model("address", "UserAddress")
+    if UserAddress is not None:
+        sections["addresses"] = [
+            {
+                "name": address.name,
+                "address": _address(address),
+                "phone_number": str(address.phone_number or ""),
+                "default_for_shipping": address.is_default_for_shipping,
+                "default_for_billing": address.is_default_for_billing,
+            }
+            for address in UserAddress.objects.filter(user=user).order_by("pk")
+        ]
+    Order = get_model("order", "Order")
+    # Orders placed as a guest with the same e-mail address are the person's too.
+    mine = Q(user=user) | Q(guest_email__iexact=user.email)
+    orders = (
+        Order.objects.filter(mine)
+        .select_related("shipping_address", "billing_address")
+        .order_by("date_placed", "pk")
+    )
+    sections["orders"] = [
+        {
+            "number": order.number,
+            "placed": order.date_placed,
+            "status": order.status,
+            "currency": order.currency,
+            "total_incl_tax": order.total_incl_tax,
+            "shipping_incl_tax": order.shipping_incl_tax,
+            "shipping_address": _address(order.shipping_address),
+            "billing_address": _address(order.billing_address),
+        }
+        for order in orders
+    ]
+    Line = get_model("order", "Line")
+    sections["order_lines"] = [
+        {
+            "order_number": line.order.number,
+            "product": line.title,
+            "upc": line.upc or "",
+            "quantity": line.quantity,
+            "price_incl_tax": line.line_price_incl_tax,
+        }
+        for line in Line.objects.filter(order__in=Order.objects.filter(mine))
+        .select_related("order")
+        .order_by("order__date_placed", "pk")
+    ]
+    return sections

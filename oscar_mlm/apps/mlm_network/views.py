@@ -241,3 +241,33 @@ class InternalSignupView(MemberRequiredMixin, generic.FormView):
             % {"name": person.display_name},
         )
         return redirect(reverse("mlm_network:mlm-network-overview"))
+
+
+class PrivacyView(generic.TemplateView):
+    """*My data*: what the shop keeps, the download, and how to ask for erasure."""
+
+    template_name = "oscar_mlm/mlm_network/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        from oscar_mlm.personal_data import exporters
+
+        ctx = super().get_context_data(**kwargs)
+        ctx.update({"active_tab": "privacy", "page_title": _("My data")})
+        ctx["has_exporters"] = bool(exporters())
+        return ctx
+
+
+class DataDownloadView(generic.View):
+    """The person's data as a ZIP of JSON and CSV files (one pair per section)."""
+
+    def get(self, request, *args, **kwargs):
+        from django.http import HttpResponse
+        from django.utils import timezone
+
+        from .download import build_zip
+
+        response = HttpResponse(build_zip(request.user), content_type="application/zip")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.zip"'
+        response["Cache-Control"] = "no-store"
+        return response

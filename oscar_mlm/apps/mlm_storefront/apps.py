@@ -17,6 +17,9 @@ class MlmStorefrontConfig(OscarConfig):
     personal_data_erasers = [
         "oscar_mlm.apps.mlm_storefront.personal_data.erase_storefront",
     ]
+    personal_data_exporters = [
+        "oscar_mlm.apps.mlm_storefront.personal_data.export_storefront",
+    ]
     account_navigation = [
         AccountTab(
             "storefront",

@@ -26,3 +26,21 @@ def erase_storefront(person):
     # after OSCAR_MLM_STOREFRONT_CACHE_SECONDS, as for any rename).
     handles = list(person.handles)
     transaction.on_commit(lambda: [lookup.forget(handle) for handle in handles])
+
+
+def export_storefront(user):
+    storefront = Storefront.objects.filter(member__user=user).first()
+    if storefront is None:
+        return {}
+    return {
+        "storefront": [
+            {
+                "display_name": storefront.display_name,
+                "greeting": storefront.greeting,
+                "contact_line": storefront.contact_line,
+                "accent_color": storefront.accent_color,
+                "photo": storefront.photo.name if storefront.photo else "",
+                "hidden": storefront.is_hidden,
+            }
+        ]
+    }

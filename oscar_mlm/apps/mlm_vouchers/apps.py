@@ -17,6 +17,9 @@ class MlmVouchersConfig(OscarConfig):
     personal_data_erasers = [
         "oscar_mlm.apps.mlm_vouchers.personal_data.erase_vouchers",
     ]
+    personal_data_exporters = [
+        "oscar_mlm.apps.mlm_vouchers.personal_data.export_vouchers",
+    ]
     account_navigation = [
         AccountTab(
             "vouchers",

@@ -43,3 +43,38 @@ def erase_vouchers(person):
             OrderDiscount.objects.filter(pk=discount.pk).update(
                 voucher_code=new_code, offer_name=discount.offer_name.replace(old_code, new_code)
             )
+
+
+def export_vouchers(user):
+    """The codes the person issued, and the orders they placed with someone's code."""
+    codes = (
+        DistributorVoucher.objects.filter(issuer__user=user)
+        .select_related("voucher", "program")
+        .order_by("created", "pk")
+    )
+    redemptions = (
+        Redemption.objects.filter(order__user=user)
+        .select_related("order", "distributor_voucher__voucher")
+        .order_by("created", "pk")
+    )
+    return {
+        "voucher_codes": [
+            {
+                "code": dv.voucher.code,
+                "programme": dv.program.name,
+                "created": dv.created,
+                "active": dv.is_active,
+                "uses_allowed": dv.uses_allowed,
+                "times_used": dv.voucher.num_orders,
+            }
+            for dv in codes
+        ],
+        "voucher_redemptions": [
+            {
+                "when": redemption.created,
+                "order_number": redemption.order.number,
+                "code": redemption.distributor_voucher.voucher.code,
+            }
+            for redemption in redemptions
+        ],
+    }
