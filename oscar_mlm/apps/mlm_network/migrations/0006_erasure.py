@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mlm_network", "0004_distributor_parent_index"),
+        ("mlm_network", "0005_user_email_upper_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
