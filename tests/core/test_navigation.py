@@ -55,6 +55,7 @@ def test_a_distributor_sees_every_installed_apps_tab_in_order(company):
                 ("vouchers", "/accounts/vouchers/"),
                 ("credit", "/accounts/credit/"),
                 ("statements", "/accounts/commissions/"),
+                ("privacy", "/accounts/privacy/"),
             ],
         ),
     ]
@@ -63,7 +64,14 @@ def test_a_distributor_sees_every_installed_apps_tab_in_order(company):
 def test_a_customer_sees_no_distributor_tabs(company):
     dora = CustomerFactory(parent=DistributorFactory(parent=company))
     assert menu(dora.user) == [
-        ("account", [("network", "/accounts/network/"), ("credit", "/accounts/credit/")])
+        (
+            "account",
+            [
+                ("network", "/accounts/network/"),
+                ("credit", "/accounts/credit/"),
+                ("privacy", "/accounts/privacy/"),
+            ],
+        )
     ]
 
 
@@ -71,7 +79,14 @@ def test_a_user_outside_the_network_and_an_anonymous_visitor(company):
     from django.contrib.auth.models import AnonymousUser
 
     assert menu(UserFactory()) == [
-        ("account", [("network", "/accounts/network/"), ("credit", "/accounts/credit/")])
+        (
+            "account",
+            [
+                ("network", "/accounts/network/"),
+                ("credit", "/accounts/credit/"),
+                ("privacy", "/accounts/privacy/"),
+            ],
+        )
     ]
     assert menu(AnonymousUser()) == []
 
