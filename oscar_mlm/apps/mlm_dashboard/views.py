@@ -258,7 +258,75 @@ class MemberDetailView(MemberMixin, generic.TemplateView):
         if member.is_distributor:
             ctx["member_storefront"] = Storefront.objects.filter(member=member).first()
             ctx.update(storefront_links(self.request, member))
+        if not member.is_company:
+            ctx.update(member_panels(member))
         return ctx
+
+
+# How many rows the member page shows of the credit ledger and of the voucher codes; the
+# pages they link to have them all.
+ROWS_ON_MEMBER_PAGE = 10
+
+
+def member_panels(member):
+    """The member page's figures from the other apps, each only when the app is installed."""
+    from django.apps import apps
+
+    ctx = {}
+    if apps.is_installed("oscar_mlm.apps.mlm_commissions"):
+        ctx["volume_months"] = member_volume_months(member)
+    if apps.is_installed("oscar_mlm.apps.mlm_credit") and member.user_id:
+        CreditAccount = get_model("mlm_credit", "CreditAccount")
+        accounts = list(CreditAccount.objects.filter(user_id=member.user_id).order_by("currency"))
+        for account in accounts:
+            account.recent = list(
+                account.entries.select_related("created_by").order_by("-created", "-pk")[
+                    :ROWS_ON_MEMBER_PAGE
+                ]
+            )
+        ctx["credit_accounts"] = accounts
+        ctx["show_credit"] = True
+    if apps.is_installed("oscar_mlm.apps.mlm_vouchers") and member.is_distributor:
+        DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
+        codes = DistributorVoucher.objects.filter(issuer=member).select_related(
+            "voucher", "program"
+        )
+        ctx["voucher_codes"] = codes.order_by("-created", "-pk")[:ROWS_ON_MEMBER_PAGE]
+        ctx["voucher_code_total"] = codes.count()
+        ctx["show_vouchers"] = True
+    return ctx
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def member_volume_months(member):
+    """Live volumes of this month and the last (calendar months, the shop's currency)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from oscar_mlm.apps.mlm_commissions import volumes
+
+    this_month = month_start(timezone.localdate())
+    last_month = month_start(this_month - timedelta(days=1))
+    next_month = month_start(this_month + timedelta(days=32))
+    months = []
+    for start, end in ((this_month, next_month), (last_month, this_month)):
+        figures = volumes.member_volumes(member, start, end)
+        group = volumes.group_volume(member, start, end) if member.is_distributor else None
+        months.append(
+            {
+                "start": start,
+                # quantize: SQLite sums decimals as floats (40, not 40.00)
+                "personal": quantize(figures.personal),
+                "own": quantize(figures.own),
+                "end_customer": quantize(figures.end_customer),
+                "group": quantize(group.total) if group else None,
+            }
+        )
+    return months
 
 
 class MemberCreateView(generic.FormView):
