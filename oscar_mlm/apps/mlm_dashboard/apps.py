@@ -30,6 +30,8 @@ class MlmDashboardConfig(OscarDashboardConfig):
         "mlm-member-storefront": CHANGE_STOREFRONTS,
         "mlm-member-handle": CHANGE_STOREFRONTS,
         "mlm-sponsorchange-list": ["is_staff", "mlm_network.view_sponsorchange"],
+        "mlm-report-growth": VIEW_MEMBERS,
+        "mlm-report-top": ["is_staff", "mlm_commissions.view_volumerecord"],
         "mlm-voucherprogram-list": ["is_staff", "mlm_vouchers.view_voucherprogram"],
         "mlm-voucherprogram-create": ["is_staff", "mlm_vouchers.add_voucherprogram"],
         "mlm-voucherprogram-update": ["is_staff", "mlm_vouchers.change_voucherprogram"],
@@ -74,6 +76,8 @@ class MlmDashboardConfig(OscarDashboardConfig):
         self.member_storefront_view = load("MemberStorefrontView")
         self.member_handle_view = load("MemberRenameHandleView")
         self.sponsorchange_list_view = load("SponsorChangeListView")
+        self.growth_report_view = load("GrowthReportView")
+        self.top_report_view = load("TopDistributorsView")
         self.voucherprogram_list_view = load("VoucherProgramListView")
         self.voucherprogram_create_view = load("VoucherProgramCreateView")
         self.voucherprogram_update_view = load("VoucherProgramUpdateView")
@@ -151,7 +155,10 @@ class MlmDashboardConfig(OscarDashboardConfig):
                 self.order_mark_paid_view.as_view(),
                 name="mlm-order-mark-paid",
             ),
+            path("reports/growth/", self.growth_report_view.as_view(), name="mlm-report-growth"),
         ]
+        if apps.is_installed("oscar_mlm.apps.mlm_commissions"):  # live volumes
+            urls.append(path("reports/top/", self.top_report_view.as_view(), name="mlm-report-top"))
         for config in self.contributing_apps():
             urls += config.get_dashboard_urls()
         return self.post_process_urls(urls)

@@ -11,6 +11,7 @@ from oscar_mlm.apps.mlm_storefront.abstract_models import THEME_FIELDS
 from oscar_mlm.apps.mlm_storefront.services import STAFF_FIELDS
 from oscar_mlm.apps.mlm_vouchers import services as voucher_services
 from oscar_mlm.core.loading import get_class
+from oscar_mlm.parsing import parse_int
 
 SponsorIdField = get_class("mlm_network.forms", "SponsorIdField")
 PersonForm = get_class("mlm_network.forms", "PersonForm")
@@ -356,3 +357,55 @@ class EraseForm(forms.Form):
         if value.lower() != (self.email or "").lower():
             raise forms.ValidationError(_("This is not the member's e-mail address."))
         return value
+
+
+class WholeNumberField(forms.CharField):
+    """A whole number in bounds, ASCII digits only (``oscar_mlm.parsing.parse_int``)."""
+
+    def __init__(self, *, minimum, maximum, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        number = parse_int(value, self.minimum, self.maximum)
+        if number is None:
+            raise forms.ValidationError(
+                _("Give a whole number from %(min)s to %(max)s.")
+                % {"min": self.minimum, "max": self.maximum}
+            )
+        return number
+
+
+class GrowthReportForm(forms.Form):
+    """The growth report's choices; every field optional, bad values answer with a message."""
+
+    months = WholeNumberField(label=_("Months"), minimum=1, maximum=36, required=False)
+    member = forms.CharField(
+        label=_("Below member"),
+        required=False,
+        max_length=63,
+        help_text=_("Member number or handle; empty: the whole network."),
+    )
+    levels = WholeNumberField(label=_("Levels"), minimum=1, maximum=10, required=False)
+
+    def clean_member(self):
+        value = (self.cleaned_data.get("member") or "").strip()
+        if not value:
+            return None
+        member = services.find_sponsor(value)
+        if member is None:
+            raise forms.ValidationError(_("No member with this number or handle."))
+        return member
+
+
+class TopDistributorsForm(forms.Form):
+    month = forms.RegexField(
+        label=_("Month"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        error_messages={"invalid": _("Give the month as YYYY-MM, e.g. 2026-11.")},
+    )
+    limit = WholeNumberField(label=_("How many"), minimum=1, maximum=100, required=False)

@@ -13,6 +13,8 @@ MLM_DASHBOARD_NAVIGATION = [
             {"label": _("Members"), "url_name": "mlm_dashboard:mlm-member-list"},
             {"label": _("Add a person"), "url_name": "mlm_dashboard:mlm-member-create"},
             {"label": _("Sponsor changes"), "url_name": "mlm_dashboard:mlm-sponsorchange-list"},
+            {"label": _("Network growth"), "url_name": "mlm_dashboard:mlm-report-growth"},
+            {"label": _("Top distributors"), "url_name": "mlm_dashboard:mlm-report-top"},
         ],
     },
     {

@@ -37,6 +37,7 @@ from oscar_mlm.apps.mlm_storefront import services as storefront_services
 from oscar_mlm.apps.mlm_storefront.exceptions import NotADistributor
 from oscar_mlm.apps.mlm_storefront.links import customer_link, distributor_link
 from oscar_mlm.apps.mlm_vouchers import services as voucher_services
+from oscar_mlm.charts import bar_chart
 from oscar_mlm.conf import get_setting
 from oscar_mlm.core.loading import get_classes
 from oscar_mlm.exceptions import MlmError
@@ -52,6 +53,8 @@ from oscar_mlm.parsing import has_nul, parse_id
     PromoteForm,
     DeactivateForm,
     EraseForm,
+    GrowthReportForm,
+    TopDistributorsForm,
     StaffStorefrontForm,
     RenameHandleForm,
     ProgramCreateForm,
@@ -67,6 +70,8 @@ from oscar_mlm.parsing import has_nul, parse_id
         "PromoteForm",
         "DeactivateForm",
         "EraseForm",
+        "GrowthReportForm",
+        "TopDistributorsForm",
         "StaffStorefrontForm",
         "RenameHandleForm",
         "ProgramCreateForm",
@@ -814,3 +819,88 @@ class OrderMarkPaidView(generic.View):
             )
         return redirect(reverse("dashboard:order-detail", kwargs={"number": order.number}))
 
+# -- reports ---------------------------------------------------------------------------------
+
+
+class GrowthReportView(generic.TemplateView):
+    """New customers and distributors per month, and per level below a member."""
+
+    template_name = "oscar_mlm/mlm_dashboard/report_growth.html"
+    default_months = 12
+    default_levels = 3
+
+    def get_context_data(self, **kwargs):
+        from oscar_mlm.apps.mlm_dashboard import growth
+
+        ctx = super().get_context_data(**kwargs)
+        form = GrowthReportForm(self.request.GET or None)
+        data = form.cleaned_data if form.is_valid() else {}
+        months = data.get("months") or self.default_months
+        levels = data.get("levels") or self.default_levels
+        root = data.get("member") or services.get_company()
+        monthly = growth.monthly_growth(months, root)
+        ctx.update(
+            {
+                "form": form,
+                "root": root,
+                "months": months,
+                "levels": levels,
+                "monthly": monthly,
+                "by_level": growth.level_growth(monthly[0][0], root, levels),
+                "chart": bar_chart(
+                    _("New members per month"),
+                    [start.strftime("%m/%y") for start, _c, _d in monthly],
+                    [
+                        (_("Customers"), [c for _s, c, _d in monthly]),
+                        (_("Distributors"), [d for _s, _c, d in monthly]),
+                    ],
+                ),
+            }
+        )
+        return ctx
+
+
+class TopDistributorsView(generic.TemplateView):
+    """The distributors with the most own and group volume in a month (live figures)."""
+
+    template_name = "oscar_mlm/mlm_dashboard/report_top.html"
+    default_limit = 20
+
+    def get_context_data(self, **kwargs):
+        from datetime import date, timedelta
+
+        from django.utils import timezone
+
+        from oscar_mlm.apps.mlm_dashboard import growth
+
+        ctx = super().get_context_data(**kwargs)
+        form = TopDistributorsForm(self.request.GET or None)
+        data = form.cleaned_data if form.is_valid() else {}
+        if data.get("month"):
+            year, month = (int(part) for part in data["month"].split("-"))
+            start = date(year, month, 1)
+        else:
+            start = timezone.localdate().replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1)
+        limit = data.get("limit") or self.default_limit
+        own = growth.top_by_own_volume(start, end, limit)
+        group = growth.top_by_group_volume(start, end, limit)
+        ctx.update(
+            {
+                "form": form,
+                "start": start,
+                "own": own,
+                "group": group,
+                "own_chart": self.chart(_("Own volume"), own),
+                "group_chart": self.chart(_("Group volume"), group),
+            }
+        )
+        return ctx
+
+    def chart(self, title, rows, bars=10):
+        top = rows[:bars]
+        return bar_chart(
+            title,
+            [member.display_name[:12] for member, _total in top],
+            [(title, [total for _member, total in top])],
+        )
