@@ -1,0 +1,111 @@
+"""The network dashboard section in Chromium, as a staff member who holds the section's
+permissions through the group of ``mlm_staff_group`` (not a superuser): reassign a sponsor
+from the member page, erase a member's personal data, open the growth report. Screenshots
+for docs/dashboard.rst and docs/privacy.rst."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from oscar.core.loading import get_model
+from playwright.sync_api import expect
+
+from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
+
+Member = get_model("mlm_network", "Member")
+SponsorChange = get_model("mlm_network", "SponsorChange")
+Erasure = get_model("mlm_network", "Erasure")
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
+PASSWORD = "secret-pass-123"  # the factories' password
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def people(transactional_db, company):
+    call_command("mlm_staff_group", stdout=open("/dev/null", "w"))
+    staff = UserFactory(email="stella@example.com", first_name="Stella", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Network staff"))
+    anna = DistributorFactory(
+        parent=company, handle="anna", user__first_name="Anna", user__email="anna@example.com"
+    )
+    ben = DistributorFactory(
+        parent=company, handle="ben", user__first_name="Ben", user__email="ben@example.com"
+    )
+    dora = CustomerFactory(
+        parent=anna,
+        user__first_name="Dora",
+        user__last_name="Weber",
+        user__email="dora@example.com",
+    )
+    return {"staff": staff, "anna": anna, "ben": ben, "dora": dora}
+
+
+@pytest.fixture
+def page(browser, live_url):
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_url)
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, email):
+    page.goto("/accounts/login/")
+    page.locator("#id_login-username").fill(email)
+    page.locator("#id_login-password").fill(PASSWORD)
+    page.locator("#login_form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_staff_reassign_then_erase_a_member(page, people):
+    dora = people["dora"]
+    log_in(page, "stella@example.com")
+    page.goto(f"/dashboard/mlm/members/{dora.pk}/")
+    expect(page.locator("h1")).to_contain_text("Dora Weber")
+
+    page.locator("#id_reassign_sponsor_id").fill("ben")
+    page.locator("#id_reassign_reason").fill("Dora asked to join Ben")
+    page.locator("#reassign_form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("now has the sponsor")
+    dora.refresh_from_db()
+    assert dora.parent_id == people["ben"].pk
+    assert SponsorChange.objects.filter(member=dora, changed_by=people["staff"]).exists()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "dashboard-member.png", full_page=True)
+
+    page.locator("#erase-link").click()
+    expect(page.locator("#erase-intro")).to_be_visible()
+    page.locator("#id_reason").fill("E-mail of today")
+    page.locator("#id_confirm_email").fill("someone@example.com")
+    page.locator("#erase_form button[type=submit]").click()
+    expect(page.locator("#erase_form")).to_contain_text("not the member")
+    assert not Erasure.objects.exists()
+    page.screenshot(path=SCREENSHOTS / "dashboard-erase.png", full_page=True)
+    page.locator("#id_confirm_email").fill("dora@example.com")
+    page.locator("#erase_form button[type=submit]").click()
+
+    expect(page.locator("#erasure")).to_contain_text("E-mail of today")
+    expect(page.locator(".alert-success")).to_contain_text(f"member {dora.pk} was erased")
+    assert "Weber" not in page.content() and "dora@example.com" not in page.content()
+    dora = Member.objects.select_related("user").get(pk=dora.pk)
+    assert dora.parent_id == people["ben"].pk and not dora.user.is_active
+    expect(page.locator("#erase-link")).to_have_count(0)
+
+
+def test_the_growth_report_draws_its_chart(page, people):
+    log_in(page, "stella@example.com")
+    page.goto("/dashboard/mlm/reports/growth/?months=6")
+    expect(page.locator("#growth-chart svg rect").first).to_be_attached()
+    expect(page.locator("#growth-by-level")).to_contain_text("1")
+    page.screenshot(path=SCREENSHOTS / "dashboard-growth.png", full_page=True)
+
+
+def test_staff_without_the_permission_see_403(page, people, transactional_db):
+    UserFactory(email="sid@example.com", is_staff=True)
+    log_in(page, "sid@example.com")
+    response = page.goto(f"/dashboard/mlm/members/{people['dora'].pk}/")
+    assert response.status == 403
+    expect(page.locator("body")).to_contain_text("Permission denied")
