@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from oscar_mlm import charts
 from oscar_mlm.apps.mlm_network import tree
 from oscar_mlm.money import ZERO, quantize
 
-from . import charts, customers
+from . import customers
 
 CHART_MONTHS = 12
 
