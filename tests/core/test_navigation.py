@@ -41,8 +41,10 @@ def tab_links(html):
 
 def test_a_distributor_sees_every_installed_apps_tab_in_order(company):
     anna = DistributorFactory(parent=company)
-    # All of a distributor's pages are "My business"; none is left among Oscar's own tabs.
+    # All of a distributor's business pages are "My business"; only "My data" (the person's
+    # own data download, for every user) stays among the account's own tabs.
     assert menu(anna.user) == [
+        ("account", [("privacy", "/accounts/privacy/")]),
         (
             "business",
             [
@@ -55,7 +57,6 @@ def test_a_distributor_sees_every_installed_apps_tab_in_order(company):
                 ("vouchers", "/accounts/vouchers/"),
                 ("credit", "/accounts/credit/"),
                 ("statements", "/accounts/commissions/"),
-                ("privacy", "/accounts/privacy/"),
             ],
         ),
     ]
