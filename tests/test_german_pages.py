@@ -286,8 +286,8 @@ def test_the_package_pages_have_no_untranslated_string_of_ours(client, world, lo
             reverse("mlm_backoffice:mlm-backoffice-note-create", kwargs={"pk": world["dora"].pk}),
             reverse("mlm_backoffice:mlm-backoffice-followup-create",
                     kwargs={"pk": world["dora"].pk}),  # fmt: skip
-            reverse("mlm_commissions:mlm-commission-plan-create"),
-            reverse("mlm_commissions:mlm-commission-period-create"),
+            reverse("mlm_dashboard:mlm-commission-plan-create"),
+            reverse("mlm_dashboard:mlm-commission-period-create"),
             reverse("mlm_commissions:mlm-tax-profile"),
             # Staff (the last role) mark the invoice paid: the message on Oscar's order page.
             reverse("mlm_dashboard:mlm-order-mark-paid", kwargs={"number": order.number}),

@@ -8,33 +8,57 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, resolve, reverse
+from oscar.core.loading import get_model
 from oscar.test.factories import create_product
 
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_dashboard.permissions import section_permission_names
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
 from oscar_mlm.test.factories import UserFactory
+from tests.statements.conftest import company_settings, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
+
+CommissionJob = get_model("mlm_commissions", "CommissionJob")
 
 
 def section_patterns():
     return [p for p in apps.get_app_config("mlm_dashboard").urls[0] if isinstance(p, URLPattern)]
 
 
+def open_page(client, address):
+    """GET the page; a page that only takes POST (a button) is sent an empty form instead."""
+    view_class = getattr(resolve(address).func, "view_class", None)
+    if view_class is not None and "get" not in view_class.http_method_names:
+        return client.post(address)
+    return client.get(address)
+
+
+def assert_opens(response, name):
+    """The page itself: 200, or for a POST-only button the redirect back with its message."""
+    assert response.status_code in ((200, 302) if response.request["REQUEST_METHOD"] == "POST"
+                                    else (200,)), (name, response.status_code)
+    if response.status_code == 302:
+        assert not response.url.startswith(reverse("dashboard:login")), name
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"Permission denied" not in body, name
+
+
 @pytest.fixture
-def page_urls(network):
+def page_urls(network, world):  # noqa: F811  (world: a closed and an open commission period)
     """The URL of every page of the section, with real objects behind its arguments."""
     product = create_product(price=D("10.00"))
     account = credit.open_account(network.dora.user, "EUR")
     program = vouchers.create_program(name="New customers", value=D("10.00"))
+    job = CommissionJob.objects.create(period=world.october, action=CommissionJob.PREVIEW)
     distributor_pages = {"mlm-member-storefront", "mlm-member-handle"}
     args = {
         "pk": None,  # per page below
         "user_pk": network.dora.user.pk,
         "product_pk": product.pk,
         "class_pk": product.product_class.pk,
+        "member_pk": world["B2"].pk,  # a distributor with a statement in October
     }
     urls = {}
     for pattern in section_patterns():
@@ -47,6 +71,10 @@ def page_urls(network):
                 kwargs["pk"] = program.pk
             elif name in distributor_pages or name == "mlm-voucher-report-distributor":
                 kwargs["pk"] = network.anna.pk
+            elif name == "mlm-commission-job-detail":
+                kwargs["pk"] = job.pk
+            elif name.startswith("mlm-commission-"):
+                kwargs["pk"] = world.october.pk  # closed: payout list and what-if apply
             else:
                 kwargs["pk"] = network.carl.pk
         urls[name] = reverse(f"mlm_dashboard:{name}", kwargs=kwargs or None)
@@ -63,11 +91,25 @@ def test_the_section_holds_the_staff_pages_of_every_installed_app(page_urls):
         "mlm-credit-adjust",
         "mlm-credit-orphans",
         "mlm-volume-rule-list",
+        "mlm-commission-period-list",
+        "mlm-commission-period-create",
+        "mlm-commission-period-detail",
+        "mlm-commission-job-create",
+        "mlm-commission-job-detail",
+        "mlm-commission-whatif",
+        "mlm-commission-payout-export",
+        "mlm-commission-statement-detail",
+        "mlm-commission-statement-export",
+        "mlm-commission-statement-pdf",
+        "mlm-commission-plan-list",
+        "mlm-commission-plan-create",
     ):
         assert expected in names
-    # the credit pages kept their addresses
+    # the credit, volume and commission pages kept their addresses
     assert page_urls["mlm-credit-account-list"] == "/dashboard/mlm/credit/"
     assert page_urls["mlm-volume-rule-list"] == "/dashboard/mlm/volumes/rules/"
+    assert page_urls["mlm-commission-period-list"] == "/dashboard/mlm/commissions/"
+    assert page_urls["mlm-commission-job-create"].endswith("/jobs/")
 
 
 def test_every_page_names_a_model_permission():
@@ -122,15 +164,13 @@ def test_staff_with_exactly_the_page_permission_get_the_page(client, page_urls):
                     Permission.objects.get(content_type__app_label=app_label, codename=codename)
                 )
         client.force_login(staff)
-        response = client.get(address)
-        assert response.status_code == 200, (name, response.status_code)
-        assert b"Permission denied" not in response.content, name
+        assert_opens(open_page(client, address), name)
 
 
 def test_superusers_get_every_page(client, page_urls):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     for name, address in page_urls.items():
-        assert client.get(address).status_code == 200, name
+        assert_opens(open_page(client, address), name)
 
 
 def test_menu_shows_only_the_pages_a_staff_member_may_open(client, page_urls):
@@ -143,6 +183,15 @@ def test_menu_shows_only_the_pages_a_staff_member_may_open(client, page_urls):
     assert f'href="{page_urls["mlm-credit-account-list"]}"' in html
     assert f'href="{page_urls["mlm-member-list"]}"' not in html
     assert f'href="{page_urls["mlm-credit-orphans"]}"' not in html
+    assert f'href="{page_urls["mlm-commission-period-list"]}"' not in html
+    staff.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="mlm_commissions", codename="view_commissionperiod"
+        )
+    )
+    html = client.get(reverse("dashboard:index")).content.decode()
+    assert f'href="{page_urls["mlm-commission-period-list"]}"' in html
+    assert f'href="{page_urls["mlm-commission-plan-list"]}"' in html
 
 
 def test_the_staff_group_command_grants_every_page(client, page_urls):
@@ -156,7 +205,7 @@ def test_the_staff_group_command_grants_every_page(client, page_urls):
     staff.groups.add(group)
     client.force_login(staff)
     for name, address in page_urls.items():
-        assert client.get(address).status_code == 200, name
+        assert_opens(open_page(client, address), name)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "a\x00b", "x" * 151])

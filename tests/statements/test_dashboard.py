@@ -27,17 +27,17 @@ def staff_urls(world):
     job = Job.objects.create(period=october, action=Job.PREVIEW)
     member = {"pk": october.pk, "member_pk": world["B2"].pk}
     return [
-        reverse("mlm_commissions:mlm-commission-period-list"),
-        reverse("mlm_commissions:mlm-commission-period-create"),
-        reverse("mlm_commissions:mlm-commission-period-detail", kwargs={"pk": november.pk}),
-        reverse("mlm_commissions:mlm-commission-job-detail", kwargs={"pk": job.pk}),
-        reverse("mlm_commissions:mlm-commission-whatif", kwargs={"pk": october.pk}),
-        reverse("mlm_commissions:mlm-commission-payout-export", kwargs={"pk": october.pk}),
-        reverse("mlm_commissions:mlm-commission-statement-detail", kwargs=member),
-        reverse("mlm_commissions:mlm-commission-statement-export", kwargs=member),
-        reverse("mlm_commissions:mlm-commission-statement-pdf", kwargs=member),
-        reverse("mlm_commissions:mlm-commission-plan-list"),
-        reverse("mlm_commissions:mlm-commission-plan-create"),
+        reverse("mlm_dashboard:mlm-commission-period-list"),
+        reverse("mlm_dashboard:mlm-commission-period-create"),
+        reverse("mlm_dashboard:mlm-commission-period-detail", kwargs={"pk": november.pk}),
+        reverse("mlm_dashboard:mlm-commission-job-detail", kwargs={"pk": job.pk}),
+        reverse("mlm_dashboard:mlm-commission-whatif", kwargs={"pk": october.pk}),
+        reverse("mlm_dashboard:mlm-commission-payout-export", kwargs={"pk": october.pk}),
+        reverse("mlm_dashboard:mlm-commission-statement-detail", kwargs=member),
+        reverse("mlm_dashboard:mlm-commission-statement-export", kwargs=member),
+        reverse("mlm_dashboard:mlm-commission-statement-pdf", kwargs=member),
+        reverse("mlm_dashboard:mlm-commission-plan-list"),
+        reverse("mlm_dashboard:mlm-commission-plan-create"),
     ]
 
 
@@ -51,7 +51,7 @@ def test_anonymous_goes_to_the_dashboard_login(world, client):
 def test_staff_without_the_permission_get_403(world, plain_staff_client):
     for url in staff_urls(world):
         assert plain_staff_client.get(url).status_code == 403, url
-    job_url = reverse("mlm_commissions:mlm-commission-job-create", kwargs={"pk": world.november.pk})
+    job_url = reverse("mlm_dashboard:mlm-commission-job-create", kwargs={"pk": world.november.pk})
     assert plain_staff_client.post(job_url, {"action": "run"}).status_code == 403
     assert not Job.objects.filter(action="run").exists()
 
@@ -67,20 +67,20 @@ def test_staff_with_the_permission_see_every_page(world, staff_client):
         response = staff_client.get(url)
         assert response.status_code == 200, url
     menu = staff_client.get(reverse("dashboard:index")).content.decode()
-    assert reverse("mlm_commissions:mlm-commission-period-list") in menu
+    assert reverse("mlm_dashboard:mlm-commission-period-list") in menu
 
 
 def test_menu_hides_the_pages_from_staff_without_the_permission(world, plain_staff_client):
     menu = plain_staff_client.get(reverse("dashboard:index")).content.decode()
-    assert reverse("mlm_commissions:mlm-commission-period-list") not in menu
+    assert reverse("mlm_dashboard:mlm-commission-period-list") not in menu
 
 
 def test_period_page_shows_totals_and_statements(world, staff_client):
-    url = reverse("mlm_commissions:mlm-commission-period-detail", kwargs={"pk": world.october.pk})
+    url = reverse("mlm_dashboard:mlm-commission-period-detail", kwargs={"pk": world.october.pk})
     page = staff_client.get(url).content.decode()
     # October without compression: 5.00 + 15.50 + 19.50 + 3.00 + 2.50 = 45.50.
     assert "45.50 EUR" in page
-    assert reverse("mlm_commissions:mlm-commission-statement-detail",
+    assert reverse("mlm_dashboard:mlm-commission-statement-detail",
                    kwargs={"pk": world.october.pk, "member_pk": world["B2"].pk}) in page
     assert 'id="mlm-payout-csv"' in page and 'id="mlm-action-close"' not in page
     page = staff_client.get(url, {"q": world["B2"].user.email}).content.decode()
@@ -97,7 +97,7 @@ GOOD_PLAN = {"valid_from": "2026-01-01", "name": "2026", "levels": "3", "rates":
 
 
 def test_plan_form_creates_a_version(world, staff_client):
-    url = reverse("mlm_commissions:mlm-commission-plan-create")
+    url = reverse("mlm_dashboard:mlm-commission-plan-create")
     page = staff_client.get(url).content.decode()
     assert 'value="10, 5, 3"' in page  # starts from the latest version
     response = staff_client.post(url, GOOD_PLAN)
@@ -128,7 +128,7 @@ def test_plan_form_creates_a_version(world, staff_client):
 ])
 def test_plan_form_refuses_bad_plans(world, staff_client, change, message):
     before = list(Plan.objects.values_list("pk", flat=True))
-    response = staff_client.post(reverse("mlm_commissions:mlm-commission-plan-create"),
+    response = staff_client.post(reverse("mlm_dashboard:mlm-commission-plan-create"),
                                  {**GOOD_PLAN, **change})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -139,11 +139,11 @@ def test_plan_form_refuses_bad_plans(world, staff_client, change, message):
 
 
 def test_period_form(world, staff_client):
-    url = reverse("mlm_commissions:mlm-commission-period-create")
+    url = reverse("mlm_dashboard:mlm-commission-period-create")
     response = staff_client.post(url, {"start": "2025-12-01"})
     period = Period.objects.get(start=dt.date(2025, 12, 1))
     assert response["Location"].endswith(
-        reverse("mlm_commissions:mlm-commission-period-detail", kwargs={"pk": period.pk}))
+        reverse("mlm_dashboard:mlm-commission-period-detail", kwargs={"pk": period.pk}))
     assert period.end == dt.date(2026, 1, 1)
     count = Period.objects.count()
     for bad, message in [
@@ -164,10 +164,10 @@ def test_period_form(world, staff_client):
 def test_run_is_queued_not_run_in_the_request_and_its_result_shown(world, staff_client):
     world.sale(1104, "40.00", buyer="E1", day="2025-11-25")  # after November's last run
     before = Statement.objects.get(period=world.november, member=world["E1"]).own_volume
-    url = reverse("mlm_commissions:mlm-commission-job-create", kwargs={"pk": world.november.pk})
+    url = reverse("mlm_dashboard:mlm-commission-job-create", kwargs={"pk": world.november.pk})
     response = staff_client.post(url, {"action": "run"})
     job = Job.objects.get(action="run")
-    assert response["Location"] == reverse("mlm_commissions:mlm-commission-job-detail",
+    assert response["Location"] == reverse("mlm_dashboard:mlm-commission-job-detail",
                                            kwargs={"pk": job.pk})
     # Queued as a django-tasks task; the statements did not change in the request.
     task = DBTaskResult.objects.get(id=job.task_id)
@@ -184,13 +184,13 @@ def test_run_is_queued_not_run_in_the_request_and_its_result_shown(world, staff_
     assert 'data-state="SUCCESSFUL"' in page and 'http-equiv="refresh"' not in page
     assert 'id="mlm-job-result"' in page and "Highest totals" in page
     period_page = staff_client.get(
-        reverse("mlm_commissions:mlm-commission-period-detail", kwargs={"pk": world.november.pk})
+        reverse("mlm_dashboard:mlm-commission-period-detail", kwargs={"pk": world.november.pk})
     ).content.decode()
     assert "mlm-job" in period_page and "Done" in period_page
 
 
 def test_preview_writes_nothing(world, staff_client):
-    url = reverse("mlm_commissions:mlm-commission-job-create", kwargs={"pk": world.november.pk})
+    url = reverse("mlm_dashboard:mlm-commission-job-create", kwargs={"pk": world.november.pk})
     rows = list(Statement.objects.filter(period=world.november).values_list("pk", "total"))
     staff_client.post(url, {"action": "preview"})
     work_off_queue()
@@ -201,7 +201,7 @@ def test_preview_writes_nothing(world, staff_client):
 
 def test_close_is_queued_and_a_refusal_is_shown(world, staff_client):
     december = services.month_period("2026-12")  # has not ended
-    url = reverse("mlm_commissions:mlm-commission-job-create", kwargs={"pk": december.pk})
+    url = reverse("mlm_dashboard:mlm-commission-job-create", kwargs={"pk": december.pk})
     response = staff_client.post(url, {"action": "close"})
     work_off_queue()
     page = staff_client.get(response["Location"]).content.decode()
@@ -212,7 +212,7 @@ def test_close_is_queued_and_a_refusal_is_shown(world, staff_client):
 
 def test_close_from_the_dashboard_issues_credit_notes(world, staff_client):
     services.save_tax_profile(world["B2"], **TAX)
-    url = reverse("mlm_commissions:mlm-commission-job-create", kwargs={"pk": world.november.pk})
+    url = reverse("mlm_dashboard:mlm-commission-job-create", kwargs={"pk": world.november.pk})
     response = staff_client.post(url, {"action": "close"})
     world.november.refresh_from_db()
     assert not world.november.is_closed  # only queued
@@ -232,12 +232,12 @@ def test_close_from_the_dashboard_issues_credit_notes(world, staff_client):
 
 
 def test_bad_action_queues_nothing(world, staff_client):
-    url = reverse("mlm_commissions:mlm-commission-job-create", kwargs={"pk": world.november.pk})
+    url = reverse("mlm_dashboard:mlm-commission-job-create", kwargs={"pk": world.november.pk})
     for action in ("delete", "", "run\x00"):
         response = staff_client.post(url, {"action": action}, follow=True)
         assert "Choose what to do" in response.content.decode()
     assert staff_client.get(url).status_code == 405
-    missing = reverse("mlm_commissions:mlm-commission-job-create", kwargs={"pk": 999999})
+    missing = reverse("mlm_dashboard:mlm-commission-job-create", kwargs={"pk": 999999})
     assert staff_client.post(missing, {"action": "run"}).status_code == 404
     assert not Job.objects.exists() and not DBTaskResult.objects.exists()
 
@@ -246,7 +246,7 @@ def test_bad_action_queues_nothing(world, staff_client):
 
 
 def test_what_if_with_compression_side_by_side(world, staff_client):
-    url = reverse("mlm_commissions:mlm-commission-whatif", kwargs={"pk": world.october.pk})
+    url = reverse("mlm_dashboard:mlm-commission-whatif", kwargs={"pk": world.october.pk})
     page = staff_client.get(url).content.decode()
     assert 'value="10, 5, 3"' in page
     response = staff_client.post(url, {"levels": "3", "rates": "10, 5, 3", "own_volume_rate": "5",
@@ -264,11 +264,11 @@ def test_what_if_with_compression_side_by_side(world, staff_client):
 
 
 def test_what_if_refuses_bad_plans_and_open_periods(world, staff_client):
-    url = reverse("mlm_commissions:mlm-commission-whatif", kwargs={"pk": world.october.pk})
+    url = reverse("mlm_dashboard:mlm-commission-whatif", kwargs={"pk": world.october.pk})
     response = staff_client.post(url, {"levels": "3", "rates": "30, 10, 5",
                                        "unqualified_share": "company"})
     assert "more than the ceiling" in response.content.decode()
-    url = reverse("mlm_commissions:mlm-commission-whatif", kwargs={"pk": world.november.pk})
+    url = reverse("mlm_dashboard:mlm-commission-whatif", kwargs={"pk": world.november.pk})
     response = staff_client.post(url, {"levels": "3", "rates": "10, 5, 3",
                                        "unqualified_share": "company"})
     assert "is open" in response.content.decode()
@@ -285,7 +285,7 @@ def test_payout_csv(world, staff_client):
     services.save_tax_profile(world["D1"], **TAX)
     services.save_tax_profile(world["B2"], **{**TAX, "tax_status": "standard",
                                               "vat_id": "DE123456789"})
-    url = reverse("mlm_commissions:mlm-commission-payout-export", kwargs={"pk": world.october.pk})
+    url = reverse("mlm_dashboard:mlm-commission-payout-export", kwargs={"pk": world.october.pk})
     text = b"".join(staff_client.get(url).streaming_content).decode()
     lines = text.strip().splitlines()
     assert lines[0].startswith("Distributor no.,Handle,Name,E-mail,Credit note")
@@ -297,7 +297,7 @@ def test_payout_csv(world, staff_client):
     e1 = next(line for line in lines if line.startswith(f"{world['E1'].pk},"))
     assert "Tax details missing" in e1
     # An open period has no payout list.
-    url = reverse("mlm_commissions:mlm-commission-payout-export",
+    url = reverse("mlm_dashboard:mlm-commission-payout-export",
                   kwargs={"pk": world.november.pk})
     response = staff_client.get(url, follow=True)
     assert "closed periods only" in response.content.decode()
@@ -305,12 +305,12 @@ def test_payout_csv(world, staff_client):
 
 def test_staff_statement_pages(world, staff_client):
     kwargs = {"pk": world.october.pk, "member_pk": world["C2"].pk}
-    page = staff_client.get(reverse("mlm_commissions:mlm-commission-statement-detail",
+    page = staff_client.get(reverse("mlm_dashboard:mlm-commission-statement-detail",
                                     kwargs=kwargs)).content.decode()
     assert "Not paid: own volume 0.00 is below the minimum 50.00." in page
-    text = pdf_text(staff_client.get(reverse("mlm_commissions:mlm-commission-statement-pdf",
+    text = pdf_text(staff_client.get(reverse("mlm_dashboard:mlm-commission-statement-pdf",
                                              kwargs=kwargs)).content)
     assert "Commission statement" in text
     missing = {"pk": world.october.pk, "member_pk": 999999}
-    assert staff_client.get(reverse("mlm_commissions:mlm-commission-statement-detail",
+    assert staff_client.get(reverse("mlm_dashboard:mlm-commission-statement-detail",
                                     kwargs=missing)).status_code == 404

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path, reverse_lazy
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarConfig
 
@@ -46,26 +46,6 @@ class MlmCommissionsConfig(OscarConfig):
         ),
     ]
 
-    # Staff pages of commissions go through Oscar's permission mechanism: logged-out
-    # visitors are sent to the dashboard login, staff without the permission get 403.
-    login_url = reverse_lazy("dashboard:login")
-    VIEW = ["is_staff", "mlm_commissions.view_commissionperiod"]
-    CHANGE = ["is_staff", "mlm_commissions.change_commissionperiod"]
-    permissions_map = {
-        "mlm-commission-plan-list": VIEW,
-        "mlm-commission-plan-create": ["is_staff", "mlm_commissions.add_commissionplan"],
-        "mlm-commission-period-list": VIEW,
-        "mlm-commission-period-create": ["is_staff", "mlm_commissions.add_commissionperiod"],
-        "mlm-commission-period-detail": VIEW,
-        "mlm-commission-job-create": CHANGE,
-        "mlm-commission-job-detail": VIEW,
-        "mlm-commission-whatif": CHANGE,
-        "mlm-commission-payout-export": CHANGE,
-        "mlm-commission-statement-detail": VIEW,
-        "mlm-commission-statement-export": VIEW,
-        "mlm-commission-statement-pdf": VIEW,
-    }
-
     # pylint: disable=attribute-defined-outside-init
     def ready(self):
         from . import receivers  # noqa: F401  (order signals -> volume records)
@@ -96,10 +76,24 @@ class MlmCommissionsConfig(OscarConfig):
 
     # Staff pages: the network dashboard (mlm_dashboard) mounts them under dashboard/mlm/
     # and guards each with Oscar's permission mechanism, using these entries.
+    VIEW_PERIODS = ["is_staff", "mlm_commissions.view_commissionperiod"]
+    CHANGE_PERIODS = ["is_staff", "mlm_commissions.change_commissionperiod"]
     dashboard_permissions = {
         "mlm-volume-rule-list": ["is_staff", "mlm_commissions.view_volumerule"],
         "mlm-volume-product-rule": ["is_staff", "mlm_commissions.change_volumerule"],
         "mlm-volume-class-rule": ["is_staff", "mlm_commissions.change_volumerule"],
+        "mlm-commission-plan-list": VIEW_PERIODS,
+        "mlm-commission-plan-create": ["is_staff", "mlm_commissions.add_commissionplan"],
+        "mlm-commission-period-list": VIEW_PERIODS,
+        "mlm-commission-period-create": ["is_staff", "mlm_commissions.add_commissionperiod"],
+        "mlm-commission-period-detail": VIEW_PERIODS,
+        "mlm-commission-job-create": CHANGE_PERIODS,
+        "mlm-commission-job-detail": VIEW_PERIODS,
+        "mlm-commission-whatif": CHANGE_PERIODS,
+        "mlm-commission-payout-export": CHANGE_PERIODS,
+        "mlm-commission-statement-detail": VIEW_PERIODS,
+        "mlm-commission-statement-export": VIEW_PERIODS,
+        "mlm-commission-statement-pdf": VIEW_PERIODS,
     }
 
     def get_dashboard_urls(self):
@@ -119,16 +113,15 @@ class MlmCommissionsConfig(OscarConfig):
                 self.class_volume_rule_view.as_view(),
                 name="mlm-volume-class-rule",
             ),
-        ]
+        ] + self.commission_staff_urls()
 
     def get_urls(self):
         # The shop mounts these at the site root ahead of Oscar's URLs (see docs/commissions.rst).
-        urls = self.commission_staff_urls() + self.statement_urls()
-        return self.post_process_urls(urls)
+        return self.post_process_urls(self.statement_urls())
 
     def commission_staff_urls(self):
-        """Staff pages under dashboard/mlm/commissions/ (permissions_map above)."""
-        base = "dashboard/mlm/commissions/"
+        """Staff pages under dashboard/mlm/commissions/ (dashboard_permissions above)."""
+        base = "commissions/"
         statement = base + "periods/<int:pk>/statements/<int:member_pk>/"
         return [
             path(base, self.period_list_view.as_view(), name="mlm-commission-period-list"),

@@ -82,7 +82,7 @@ class PlanCreateView(generic.FormView):
             self.request,
             _("The plan version valid from %(date)s was saved.") % {"date": plan.valid_from},
         )
-        return redirect("mlm_commissions:mlm-commission-plan-list")
+        return redirect("mlm_dashboard:mlm-commission-plan-list")
 
 
 # -- periods --------------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ class PeriodCreateView(generic.FormView):
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The period %(period)s was created.") % {"period": period})
-        return redirect("mlm_commissions:mlm-commission-period-detail", pk=period.pk)
+        return redirect("mlm_dashboard:mlm-commission-period-detail", pk=period.pk)
 
 
 class PeriodDetailView(generic.TemplateView):
@@ -184,17 +184,17 @@ class JobCreateView(generic.FormView):
             job = services.queue_job(period, form.cleaned_data["action"], user=self.request.user)
         except CommissionError as exc:
             messages.error(self.request, exc.message)
-            return redirect("mlm_commissions:mlm-commission-period-detail", pk=period.pk)
+            return redirect("mlm_dashboard:mlm-commission-period-detail", pk=period.pk)
         messages.success(
             self.request,
             _("%(action)s of %(period)s was queued; a background worker carries it out.")
             % {"action": job.get_action_display(), "period": period},
         )
-        return redirect("mlm_commissions:mlm-commission-job-detail", pk=job.pk)
+        return redirect("mlm_dashboard:mlm-commission-job-detail", pk=job.pk)
 
     def form_invalid(self, form):
         messages.error(self.request, _("Choose what to do with the period."))
-        return redirect("mlm_commissions:mlm-commission-period-detail", pk=self.kwargs["pk"])
+        return redirect("mlm_dashboard:mlm-commission-period-detail", pk=self.kwargs["pk"])
 
 
 class JobDetailView(generic.TemplateView):
@@ -246,7 +246,7 @@ class WhatIfView(generic.FormView):
             form.add_error(None, exc.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The what-if run was queued."))
-        return redirect("mlm_commissions:mlm-commission-job-detail", pk=job.pk)
+        return redirect("mlm_dashboard:mlm-commission-job-detail", pk=job.pk)
 
 
 class PayoutCsvView(generic.View):
@@ -256,7 +256,7 @@ class PayoutCsvView(generic.View):
         period = period_or_404(pk)
         if not period.is_closed:
             messages.error(request, _("The payout list is for closed periods only."))
-            return redirect("mlm_commissions:mlm-commission-period-detail", pk=period.pk)
+            return redirect("mlm_dashboard:mlm-commission-period-detail", pk=period.pk)
         header = [
             _("Distributor no."), _("Handle"), _("Name"), _("E-mail"), _("Credit note"),
             _("Tax status"), _("VAT ID"), _("Tax number"), _("Net"), _("VAT rate"), _("VAT"),
@@ -298,9 +298,9 @@ class StaffStatementView(StaffStatementMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(self.statement_context(self.get_statement()))
-        ctx["csv_url"] = reverse("mlm_commissions:mlm-commission-statement-export",
+        ctx["csv_url"] = reverse("mlm_dashboard:mlm-commission-statement-export",
                                  kwargs=self.kwargs)
-        ctx["pdf_url"] = reverse("mlm_commissions:mlm-commission-statement-pdf",
+        ctx["pdf_url"] = reverse("mlm_dashboard:mlm-commission-statement-pdf",
                                  kwargs=self.kwargs)
         return ctx
 
