@@ -75,6 +75,17 @@ class Person:
         return q
 
 
+def scrub_value(value, person):
+    """``value`` (text, or JSON data: dicts and lists of texts) with the person scrubbed."""
+    if isinstance(value, str):
+        return person.scrub(value)
+    if isinstance(value, dict):
+        return {key: scrub_value(item, person) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_value(item, person) for item in value]
+    return value
+
+
 def scrub_rows(queryset, person, *field_names):
     """Scrub ``field_names`` of every row of ``queryset`` that mentions the person.
 

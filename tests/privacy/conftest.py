@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal as D
 from types import SimpleNamespace
 
@@ -9,10 +10,14 @@ from django.test import override_settings
 from oscar.core.loading import get_model
 from oscar.test.factories import ShippingAddressFactory, UserAddressFactory
 
+from oscar_mlm.apps.mlm_backoffice import services as crm
+from oscar_mlm.apps.mlm_commissions import services as commissions
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_network import services as network
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
-from oscar_mlm.test.factories import DistributorFactory, UserFactory
+from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
+from tests.commissions.helpers import Book
+from tests.statements.helpers import work_off_queue
 from tests.vouchers.helpers import basket_with, place
 
 Storefront = get_model("mlm_storefront", "Storefront")
@@ -26,10 +31,13 @@ TRACES = ["zelda", "quornfield", "zq-beauty"]
 
 
 @pytest.fixture
-def person(company):
+def person(company, settings):
     """Zelda: bought as a guest with Ben's code, then joined; a distributor with a renamed
     storefront, a code carrying her handle that a guest used, an order of her own, an
-    address, credit, audit entries, an e-mail sent to her and an admin log line."""
+    address, credit, audit entries, an e-mail sent to her and an admin log line; tax
+    details, a closed commission period with her statement and credit note, queued runs
+    whose results name her; CRM notes, a follow-up and a tag she wrote, a note of Ben's and
+    a staff read that mention her."""
     staff = UserFactory(is_staff=True, is_superuser=True, email="stella@example.com")
     ben = DistributorFactory(parent=company, handle="ben", user__first_name="Ben")
     program = vouchers.create_program(name="New customers 10%", value=D("10.00"))
@@ -84,7 +92,10 @@ def person(company):
         change_message=f"Changed {LAST}",
     )
     zelda.refresh_from_db()
+    business = _business(company, settings, staff, ben, zelda)
+    zelda.refresh_from_db()
     return SimpleNamespace(
+        **business,
         staff=staff,
         ben=ben,
         zelda=zelda,
@@ -95,3 +106,49 @@ def person(company):
         customer_order=customer_order,
         own_order=own_order,
     )
+
+
+def _business(company, settings, staff, ben, zelda):
+    """Zelda's commissions (October 2025, closed from the dashboard's queue) and CRM."""
+    settings.OSCAR_MLM_COMPANY_LEGAL_NAME = "Muster Vertrieb GmbH"
+    settings.OSCAR_MLM_COMPANY_ADDRESS = ["Musterweg 5", "80331 München"]
+    settings.OSCAR_MLM_COMPANY_VAT_ID = "DE999999999"
+    get_model("address", "Country").objects.get_or_create(
+        iso_3166_1_a2="DE", defaults={"name": "Germany", "printable_name": "Germany"}
+    )
+    book = Book(company)
+    book.members.update(Ben=ben, Zelda=zelda)
+    book.sale(9001, "100.00", buyer="Zelda", day="2025-10-10")
+    commissions.create_plan(
+        valid_from=dt.date(2025, 10, 1), levels=3, rates=["10", "5", "3"],
+        own_volume_rate="5", minimum_own_volume="50",
+    )  # fmt: skip
+    commissions.save_tax_profile(
+        zelda, tax_status="small_business", name=f"{FIRST} {LAST}",
+        street="Quornfield Lane 1", postcode="10115", city="Berlin", country="DE",
+        tax_number="21/815/08150", vat_id="",
+    )  # fmt: skip
+    october = commissions.month_period("2025-10")
+    for action in ("run", "close"):  # as staff do from the dashboard
+        commissions.queue_job(october, action, user=staff)
+        assert work_off_queue() == 1
+    note = commissions.credit_note_for(october, zelda)
+    assert note is not None and note.name == f"{FIRST} {LAST}"
+
+    gina = CustomerFactory(parent=zelda, user__first_name="Gina")
+    crm.add_note(distributor=zelda, customer=gina, channel="call",
+                 text=f"{FIRST} promised Gina a sample")  # fmt: skip
+    crm.add_follow_up(distributor=zelda, customer=gina, due=dt.date(2026, 12, 1),
+                      text=f"{FIRST} calls back")  # fmt: skip
+    crm.set_tags(distributor=zelda, customer=gina, tags="zq-beauty fans")
+    hugo = CustomerFactory(parent=ben, user__first_name="Hugo")
+    bens_note = crm.add_note(distributor=ben, customer=hugo, channel="visit",
+                             text=f"Hugo came through {FIRST}")  # fmt: skip
+    crm.read_notes_as_staff(staff_user=staff, member=zelda, reason=f"{LAST} asked for help")
+    return {
+        "october": october,
+        "october_order": book.orders[9001],
+        "credit_note": note,
+        "gina": gina,
+        "bens_note": bens_note,
+    }

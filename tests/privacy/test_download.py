@@ -46,6 +46,12 @@ def test_the_zip_holds_every_section_as_json_and_csv(client, person):
         "voucher_codes",
         "storefront",
         "volumes",
+        "commission_statements",
+        "tax_details",
+        "credit_notes",
+        "crm_notes",
+        "crm_follow_ups",
+        "crm_tags",
     ):
         assert f"{section}.json" in files and f"{section}.csv" in files, section
     assert {name.rsplit(".", 1)[1] for name in files} == {"json", "csv"}
@@ -54,16 +60,30 @@ def test_the_zip_holds_every_section_as_json_and_csv(client, person):
     profile = json.loads(files["profile.json"])
     assert profile[0]["email"] == EMAIL and profile[0]["last_name"] == "Quornfield"
     orders = json.loads(files["orders.json"])
-    # her own order and the one she placed as a guest before she joined
+    # her own orders (October 2025's first) and the one she placed as a guest before she joined
     assert [o["number"] for o in orders] == [
+        str(person.october_order.number),
         str(person.guest_order.number),
         str(person.own_order.number),
     ]
-    assert "Quornfield Lane 1" in orders[1]["shipping_address"]
+    assert "Quornfield Lane 1" in orders[2]["shipping_address"]
     ledger = list(csv.DictReader(io.StringIO(files["credit_ledger.csv"])))
     assert ledger[0]["amount"] == "5.00" and ledger[0]["reason"] == "Goodwill for Zelda Quornfield"
     codes = json.loads(files["voucher_codes.json"])
     assert codes[0]["code"] == person.code.voucher.code
+    statements = json.loads(files["commission_statements.json"])
+    assert [(s["period"], s["commission"]) for s in statements] == [
+        (str(person.october), "5.00")
+    ]
+    assert json.loads(files["tax_details.json"])[0]["name"] == "Zelda Quornfield"
+    notes = json.loads(files["credit_notes.json"])
+    assert [n["number"] for n in notes] == [person.credit_note.number]
+    # the notes she wrote; not Ben's note that mentions her
+    assert [n["text"] for n in json.loads(files["crm_notes.json"])] == [
+        "Zelda promised Gina a sample"
+    ]
+    assert "Hugo came through" not in "".join(files.values())
+    assert json.loads(files["crm_tags.json"])[0]["customer_numbers"] == [person.gina.pk]
 
 
 def test_only_the_person_s_own_data_is_in_it(client, person):

@@ -29,6 +29,12 @@ CreditEntry = get_model("mlm_credit", "CreditEntry")
 CreditAccount = get_model("mlm_credit", "CreditAccount")
 VolumeRecord = get_model("mlm_commissions", "VolumeRecord")
 SponsorChange = get_model("mlm_network", "SponsorChange")
+Statement = get_model("mlm_commissions", "CommissionStatement")
+CreditNote = get_model("mlm_commissions", "CreditNote")
+TaxProfile = get_model("mlm_commissions", "TaxProfile")
+CustomerNote = get_model("mlm_backoffice", "CustomerNote")
+FollowUp = get_model("mlm_backoffice", "FollowUp")
+NoteRead = get_model("mlm_backoffice", "NoteRead")
 
 
 def traces(needles):
@@ -51,8 +57,18 @@ def traces(needles):
 
 
 def books():
-    """What erasure must not change: orders, credit, volumes, the tree."""
+    """What erasure must not change: orders, credit, volumes, the tree, commissions."""
     return (
+        list(
+            Statement.objects.order_by("pk").values_list(
+                "period_id", "member_id", "own_volume", "commission", "total"
+            )
+        ),
+        list(
+            CreditNote.objects.order_by("pk").values_list(
+                "number", "member_id", "issued", "net", "vat", "gross"
+            )
+        ),
         list(Order.objects.order_by("pk").values_list("number", "total_incl_tax", "user_id")),
         list(CreditAccount.objects.order_by("pk").values_list("user_id", "balance", "pending")),
         CreditEntry.objects.aggregate(Sum("amount"))["amount__sum"],
@@ -83,6 +99,13 @@ def test_the_scenario_leaves_traces_everywhere_before_the_erasure(person):
         "mlm_network_sponsorchange",
         "communication_email",
         "django_admin_log",
+        "mlm_commissions_taxprofile",
+        "mlm_commissions_creditnote",
+        "django_tasks_database_dbtaskresult",
+        "mlm_backoffice_customernote",
+        "mlm_backoffice_followup",
+        "mlm_backoffice_customertag",
+        "mlm_backoffice_noteread",
     ):
         assert table in tables, table
 
@@ -105,6 +128,16 @@ def test_no_trace_of_the_e_mail_or_name_remains_in_any_table(person):
     # the code that carried her handle still counts for her, under a neutral name
     person.code.voucher.refresh_from_db()
     assert person.code.voucher.code.startswith(f"X{zelda.pk}-")
+    # her credit note keeps its number and amounts for the books, without her name
+    note = CreditNote.objects.get(pk=person.credit_note.pk)
+    assert (note.number, note.gross) == (person.credit_note.number, person.credit_note.gross)
+    assert (note.name, note.address, note.tax_number) == ("[erased]", "[erased]", "")
+    assert not TaxProfile.objects.filter(member=zelda).exists()
+    # her CRM diary is gone; Ben's note about his customer stays, without her name
+    assert not CustomerNote.objects.filter(distributor=zelda).exists()
+    assert not FollowUp.objects.filter(distributor=zelda).exists()
+    assert CustomerNote.objects.get(pk=person.bens_note.pk).text == "Hugo came through [erased]"
+    assert NoteRead.objects.get(member=zelda).reason == "[erased] asked for help"
 
 
 def test_the_erased_person_cannot_log_in(client, person):

@@ -22,6 +22,9 @@ class MlmBackofficeConfig(OscarConfig):
     namespace = "mlm_backoffice"
     verbose_name = _("Partner back office")
     default_auto_field = "django.db.models.BigAutoField"
+    # What this app holds about a person (oscar_mlm.personal_data).
+    personal_data_erasers = ["oscar_mlm.apps.mlm_backoffice.personal_data.erase_crm"]
+    personal_data_exporters = ["oscar_mlm.apps.mlm_backoffice.personal_data.export_crm"]
     # First in "My business"; the other apps' pages follow (network 10, storefront 20,
     # vouchers 30, credit 40, statements 50).
     account_navigation = [

@@ -17,9 +17,12 @@ class MlmCommissionsConfig(OscarConfig):
     # What this app holds about a person (oscar_mlm.personal_data).
     personal_data_erasers = [
         "oscar_mlm.apps.mlm_commissions.personal_data.erase_volumes",
+        "oscar_mlm.apps.mlm_commissions.personal_data.erase_statements",
+        "oscar_mlm.apps.mlm_commissions.personal_data.erase_job_results",
     ]
     personal_data_exporters = [
         "oscar_mlm.apps.mlm_commissions.personal_data.export_volumes",
+        "oscar_mlm.apps.mlm_commissions.personal_data.export_statements",
     ]
     # A guest whose order belonged to a distributor joins them on sign-up (mlm_network.signup);
     # after the voucher app's resolver, which comes first in INSTALLED_APPS.
