@@ -60,6 +60,8 @@ def person(company, settings):
             "display_name": f"{FIRST} {LAST}",
             "greeting": f"Hello, I am {FIRST}!",
             "contact_line": f"Write to {EMAIL}",
+            "postcode": "10115",
+            "city": "Berlin",
         },
     )
     with override_settings(OSCAR_MLM_VOUCHER_CODE_PREFIX="handle"):

@@ -128,6 +128,9 @@ def test_no_trace_of_the_e_mail_or_name_remains_in_any_table(person):
     # the code that carried her handle still counts for her, under a neutral name
     person.code.voucher.refresh_from_db()
     assert person.code.voucher.code.startswith(f"X{zelda.pk}-")
+    # the consultant finder no longer knows where she is
+    storefront = zelda.storefront
+    assert (storefront.postcode, storefront.city, storefront.is_hidden) == ("", "", True)
     # her credit note keeps its number and amounts for the books, without her name
     note = CreditNote.objects.get(pk=person.credit_note.pk)
     assert (note.number, note.gross) == (person.credit_note.number, person.credit_note.gross)

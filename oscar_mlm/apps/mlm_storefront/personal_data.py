@@ -16,6 +16,8 @@ def erase_storefront(person):
         storefront.greeting = ""
         storefront.contact_line = ""
         storefront.staff_note = ""
+        storefront.city = ""  # where visitors could find the person (the consultant finder)
+        storefront.postcode = ""
         storefront.photo = ""
         storefront.is_hidden = True
         storefront.save()
@@ -38,6 +40,8 @@ def export_storefront(user):
                 "display_name": storefront.display_name,
                 "greeting": storefront.greeting,
                 "contact_line": storefront.contact_line,
+                "postcode": storefront.postcode,
+                "city": storefront.city,
                 "accent_color": storefront.accent_color,
                 "photo": storefront.photo.name if storefront.photo else "",
                 "hidden": storefront.is_hidden,
