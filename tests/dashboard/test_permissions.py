@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import URLPattern, resolve, reverse
 from oscar.core.loading import get_model
-from oscar.test.factories import create_product
+from oscar.test.factories import create_order, create_product
 
 from oscar_mlm.apps.mlm_credit import services as credit
 from oscar_mlm.apps.mlm_dashboard.permissions import section_permission_names
@@ -58,6 +58,7 @@ def page_urls(network, world):  # noqa: F811  (world: a closed and an open commi
         "user_pk": network.dora.user.pk,
         "product_pk": product.pk,
         "class_pk": product.product_class.pk,
+        "number": create_order().number,  # an order without an open invoice: a message
         "member_pk": world["B2"].pk,  # a distributor with a statement in October
     }
     urls = {}
@@ -103,6 +104,8 @@ def test_the_section_holds_the_staff_pages_of_every_installed_app(page_urls):
         "mlm-commission-statement-pdf",
         "mlm-commission-plan-list",
         "mlm-commission-plan-create",
+        "mlm-credit-report",
+        "mlm-order-mark-paid",
     ):
         assert expected in names
     # the credit, volume and commission pages kept their addresses
