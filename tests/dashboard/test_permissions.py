@@ -60,6 +60,7 @@ def page_urls(network, world):  # noqa: F811  (world: a closed and an open commi
         "class_pk": product.product_class.pk,
         "number": create_order().number,  # an order without an open invoice: a message
         "member_pk": world["B2"].pk,  # a distributor with a statement in October
+        "node_pk": None,  # per page below
     }
     urls = {}
     for pattern in section_patterns():
@@ -72,6 +73,8 @@ def page_urls(network, world):  # noqa: F811  (world: a closed and an open commi
                 kwargs["pk"] = program.pk
             elif name in distributor_pages or name == "mlm-voucher-report-distributor":
                 kwargs["pk"] = network.anna.pk
+            elif name == "mlm-member-tree-node":
+                kwargs.update(pk=network.anna.pk, node_pk=network.ben.pk)
             elif name == "mlm-commission-job-detail":
                 kwargs["pk"] = job.pk
             elif name.startswith("mlm-commission-"):
@@ -106,6 +109,9 @@ def test_the_section_holds_the_staff_pages_of_every_installed_app(page_urls):
         "mlm-commission-plan-create",
         "mlm-credit-report",
         "mlm-order-mark-paid",
+        "mlm-member-tree",
+        "mlm-member-tree-node",
+        "mlm-member-notes",
     ):
         assert expected in names
     # the credit, volume and commission pages kept their addresses

@@ -109,3 +109,37 @@ def test_staff_without_the_permission_see_403(page, people, transactional_db):
     response = page.goto(f"/dashboard/mlm/members/{people['dora'].pk}/")
     assert response.status == 403
     expect(page.locator("body")).to_contain_text("Permission denied")
+
+
+def test_staff_open_the_tree_around_a_member_and_read_crm_notes(page, people):
+    from oscar_mlm.apps.mlm_backoffice import services as crm
+
+    anna, dora = people["anna"], people["dora"]
+    cleo = DistributorFactory(parent=anna, handle="cleo", user__first_name="Cleo")
+    CustomerFactory(parent=cleo, user__first_name="Emma", user__last_name="Roth")
+    crm.add_note(distributor=anna, customer=dora, channel="call", text="Wants the blue one")
+    log_in(page, "stella@example.com")
+    page.goto(f"/dashboard/mlm/members/{anna.pk}/")
+    page.locator("#member-tree-link").click()
+    page.wait_for_load_state("load")  # the tree's script runs once the page has loaded
+    expect(page.locator("#mlm-tree")).to_contain_text("Cleo")
+    expect(page.locator("#mlm-tree")).not_to_contain_text("Emma")
+    toggle = page.locator(f"#mlm-node-{cleo.pk} .mlm-toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")  # keyboard-operable
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(f"#mlm-children-{cleo.pk}")).to_contain_text("Emma Roth")
+    expect(page.locator(f"#mlm-children-{cleo.pk}")).to_contain_text("level 2")
+    page.screenshot(path=SCREENSHOTS / "dashboard-tree.png", full_page=True)
+
+    page.goto(f"/dashboard/mlm/members/{anna.pk}/")
+    page.locator("#crm-notes-link").click()
+    expect(page.locator("#notes-intro")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("Wants the blue one")
+    page.locator("#id_reason").fill("Support ticket 4711")
+    page.locator("#read_notes_form button[type=submit]").click()
+    expect(page.locator("#notes-written")).to_contain_text("Wants the blue one")
+    expect(page.locator("#note-reads")).to_contain_text("Support ticket 4711")
+    NoteRead = get_model("mlm_backoffice", "NoteRead")
+    read = NoteRead.objects.get()
+    assert (read.staff, read.member_id, read.notes) == (people["staff"], anna.pk, 1)

@@ -51,6 +51,33 @@ class MlmBackofficeConfig(OscarConfig):
         self.tags_view = load("TagsView")
         self.followup_done_view = load("FollowUpDoneView")
         self.followup_list_view = load("FollowUpListView")
+        staff = lambda name: get_class("mlm_backoffice.dashboard_views", name)  # noqa: E731
+        self.staff_tree_view = staff("StaffTreeView")
+        self.staff_node_view = staff("StaffNodeView")
+        self.staff_notes_view = staff("StaffNotesView")
+
+    # Staff pages: the network dashboard (mlm_dashboard) mounts them under dashboard/mlm/
+    # and guards each with Oscar's permission mechanism, using these entries.
+    VIEW_MEMBERS = ["is_staff", "mlm_network.view_member"]
+    dashboard_permissions = {
+        "mlm-member-tree": VIEW_MEMBERS,
+        "mlm-member-tree-node": VIEW_MEMBERS,
+        # Private notes: a permission of their own; each read is logged.
+        "mlm-member-notes": ["is_staff", "mlm_backoffice.view_customernote"],
+    }
+
+    def get_dashboard_urls(self):
+        return [
+            path("members/<int:pk>/tree/", self.staff_tree_view.as_view(), name="mlm-member-tree"),
+            path(
+                "members/<int:pk>/tree/nodes/<int:node_pk>/",
+                self.staff_node_view.as_view(),
+                name="mlm-member-tree-node",
+            ),
+            path(
+                "members/<int:pk>/notes/", self.staff_notes_view.as_view(), name="mlm-member-notes"
+            ),
+        ]
 
     def get_urls(self):
         # Mounted at the site root like the other account pages (docs/backoffice.rst).

@@ -11,11 +11,13 @@ Whom the viewer reaches and how much they see comes from :mod:`mlm_network.priva
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
+from django.urls import reverse
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import privacy, tree
@@ -73,12 +75,53 @@ class Filters:
         return bool(self.level or self.kind or self.status or self.q)
 
 
+@dataclass(frozen=True)
+class TreeLinks:
+    """Where the links of a tree's nodes go: the partner's own structure pages, or, with
+    ``root``, the staff dashboard's tree around that member (the same nodes and script)."""
+
+    root: object = None
+
+    def children(self, pk):
+        """The list items of ``pk``'s first line (what opening the node inserts)."""
+        if self.root is None:
+            return reverse("mlm_backoffice:mlm-backoffice-node", kwargs={"pk": pk})
+        return reverse(
+            "mlm_dashboard:mlm-member-tree-node", kwargs={"pk": self.root.pk, "node_pk": pk}
+        )
+
+    def member(self, pk):
+        if self.root is None:
+            return reverse("mlm_backoffice:mlm-backoffice-member", kwargs={"pk": pk})
+        return reverse("mlm_dashboard:mlm-member-detail", kwargs={"pk": pk})
+
+    def focus(self, pk, after=None):
+        """The tree page from ``pk`` (without JavaScript: also the next page of its first
+        line, ``after``)."""
+        query = {"after": after} if after else {}
+        if self.root is None:
+            url = reverse("mlm_backoffice:mlm-backoffice-structure")
+            query = {"node": pk, **query}
+        else:
+            url = reverse("mlm_dashboard:mlm-member-tree", kwargs={"pk": pk})
+        return f"{url}?{urlencode(query)}" if query else url
+
+
 def _member_model():
     return get_model("mlm_network", "Member")
 
 
 def commissions_installed():
     return "mlm_commissions" in apps.app_configs
+
+
+def current_period():
+    """This period (for the volumes of the nodes), or ``None`` without commissions."""
+    if not commissions_installed():
+        return None
+    from oscar_mlm.apps.mlm_commissions import estimates
+
+    return estimates.current_period()
 
 
 def page_size():

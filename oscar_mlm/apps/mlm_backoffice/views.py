@@ -62,11 +62,7 @@ class DistributorRequiredMixin(CurrentMemberMixin):
 
     def period(self):
         """This period (for the volumes of the nodes), or ``None`` without commissions."""
-        if not structure.commissions_installed():
-            return None
-        from oscar_mlm.apps.mlm_commissions import estimates
-
-        return estimates.current_period()
+        return structure.current_period()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
