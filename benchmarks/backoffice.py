@@ -7,11 +7,15 @@ Time to first byte, side by side in one run, of
   50 000-member downline in a 1 000 000-member network,
 * (b) one node expansion of that tree (``/accounts/business/structure/nodes/<pk>/``,
   the first-line member with the widest first line),
+* (d) the overview (``/accounts/business/``: this period's and the last one's volumes,
+  the downline's size, the charts of twelve months),
+* (e) a name search in the whole downline (``/accounts/business/structure/?q=<name>``,
+  the first name of a member three levels down: many hits, the first page of 50),
 * (c) for comparison: stock Oscar's catalogue page listing 50 products
   (``benchmarks/stock_settings.py``: the same settings minus everything of
   django-oscar-mlm, ``OSCAR_PRODUCTS_PER_PAGE = 50``), on the same database.
 
-Goal: (a) and (b) within 1.5x of (c).
+Goal: (a), (b), (d) and (e) within 1.5x of (c).
 
 The data come from the demo generator (``oscar_mlm.demo``): the distributor's downline
 grows the demo way (wide first lines, deep chains) to 50 000 members, the rest of the
@@ -44,6 +48,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -253,11 +258,15 @@ def main():
         .first()
     )
     first_line = Member.objects.filter(parent=head).count()
+    name = tree.downline_page(head, level=3, limit=1)[0].user.first_name
     cookie = session_cookie(head.user)
     targets = [
         ("(a) structure page", 0, "/accounts/business/structure/", cookie, 'id="mlm-tree"'),
         ("(b) node expansion", 0, f"/accounts/business/structure/nodes/{node.pk}/", cookie,
          'class="mlm-node"'),  # fmt: skip
+        ("(d) overview", 0, "/accounts/business/", cookie, 'id="mlm-period-figures"'),
+        ("(e) name search", 0, f"/accounts/business/structure/?q={quote(name)}", cookie,
+         'id="mlm-search-results"'),  # fmt: skip
         ("(c) stock Oscar, 50 products", 1, "/catalogue/", None, "product_pod"),
     ]
     servers = [Server(PLUGIN_SETTINGS, args.port), Server(STOCK_SETTINGS, args.port + 1)]
@@ -278,10 +287,10 @@ def main():
     finally:
         for server in servers:
             server.stop()
-    report(args, members, downline, first_line, node, times, log)
+    report(args, members, downline, first_line, node, name, times, log)
 
 
-def report(args, members, downline, first_line, node, times, log):
+def report(args, members, downline, first_line, node, name, times, log):
     import django
     from django.db import connection
 
@@ -293,7 +302,8 @@ def report(args, members, downline, first_line, node, times, log):
         f"{os.cpu_count()} cores, PostgreSQL {pg}, Django {django.get_version()}, "
         f"Python {sys.version.split()[0]}")  # fmt: skip
     log(f"Network: {members} members; the distributor's downline {downline}, first line "
-        f"{first_line}; the node expanded: first line {node.children.count()}")  # fmt: skip
+        f"{first_line}; the node expanded: first line {node.children.count()}; "
+        f"the name searched: {name!r}")  # fmt: skip
     log(f"{args.rounds} rounds after {args.warmup} warm-up, interleaved; ms")
     log("")
     stock = statistics.median(times["(c) stock Oscar, 50 products"])

@@ -58,3 +58,32 @@ def test_email_iexact_uses_the_index_on_a_large_user_table():
     assert "mlm_user_email_upper" in plan, plan
     assert "Seq Scan" not in plan, plan
     assert lookup.get().pk == ids[7]
+
+
+def test_the_user_table_has_a_trigram_index_on_the_full_name():
+    from oscar_mlm.apps.mlm_network.indexes import name_search_expression
+
+    definition = indexes_of(User._meta.db_table)["mlm_user_name_trgm"]
+    assert "gin_trgm_ops" in definition and "lower(" in definition
+    ids = bulk.reserve_ids(User, 20_000)
+    bulk.insert(
+        User,
+        len(ids),
+        {
+            "id": ids,
+            "password": "!",
+            "username": [f"u{pk}" for pk in ids],
+            "email": [f"person{pk}@example.com" for pk in ids],
+            "first_name": ["Zelda" if pk == ids[7] else f"Name{pk}" for pk in ids],
+            "last_name": ["Quornfield"] * len(ids),
+        },
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {User._meta.db_table}")
+        name = name_search_expression(connection.ops.quote_name, "first_name", "last_name")
+        sql = f"SELECT id FROM {User._meta.db_table} WHERE {name} LIKE %s"
+        cursor.execute("EXPLAIN " + sql, ["%zelda%"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "mlm_user_name_trgm" in plan, plan
+        cursor.execute(sql, ["%zelda%"])
+        assert cursor.fetchall() == [(ids[7],)]

@@ -87,3 +87,32 @@ def test_downline_ids_and_zero_depth(network):
     )
     # A depth below one still means the first line.
     assert tree.level_counts(n["anna"], max_depth=0) == [(1, 3)]
+
+
+def _rows(cte, params):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(cte + " SELECT id, level FROM down ORDER BY level, id", params)
+        return cursor.fetchall()
+
+
+@pytest.mark.parametrize("max_depth", [None, 1, 2, 3, 4])
+def test_the_walk_via_sponsors_finds_the_same_rows_and_levels(network, max_depth):
+    from oscar_mlm.test.factories import CustomerFactory
+
+    CustomerFactory(parent=network["company"])  # the company's own customer
+    for name in ("company", "anna", "ben", "carla", "c1", "eve"):
+        member = network[name]
+        plain = _rows(*tree.downline_cte(member, max_depth))
+        assert _rows(*tree.downline_via_sponsors_cte(member, max_depth)) == plain, name
+
+
+def test_downline_and_its_size_via_sponsors(network):
+    n = network
+    for name in ("company", "anna", "carla", "eve"):
+        for depth in (None, 1, 2):
+            plain = set(tree.downline(n[name], max_depth=depth).values_list("pk", flat=True))
+            fast = tree.downline(n[name], max_depth=depth, via_sponsors=True)
+            assert set(fast.values_list("pk", flat=True)) == plain, (name, depth)
+            assert tree.downline_size(n[name], depth, via_sponsors=True) == len(plain)

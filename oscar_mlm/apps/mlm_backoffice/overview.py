@@ -80,7 +80,7 @@ def overview(member, now=None):
         last=last,
         first_line=first_line.count(),
         customers=customers.own_customers(member).count(),
-        downline=tree.downline_size(member),
+        downline=tree.downline_size(member, via_sponsors=True),
         due_follow_ups=customers.due_count(member),
         currency=currency,
     )
@@ -180,7 +180,7 @@ def _growth_chart(member, months):
     Member = get_model("mlm_network", "Member")
     counts = {}
     rows = (
-        tree.downline(member)
+        tree.downline(member, via_sponsors=True)
         .filter(joined__gte=_moment(months[0]), kind__in=[Member.CUSTOMER, Member.DISTRIBUTOR])
         .annotate(month=TruncMonth("joined", output_field=DateField()))
         .values_list("month", "kind")

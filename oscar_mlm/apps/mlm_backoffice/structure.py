@@ -21,6 +21,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import privacy, tree
+from oscar_mlm.apps.mlm_network.indexes import name_search_expression
 from oscar_mlm.conf import get_setting
 from oscar_mlm.parsing import clean_text, parse_id
 
@@ -205,29 +206,30 @@ def search_terms(value):
 def downline_rows(viewer, filters, *, after=None, limit=None):
     """``[(member pk, level), ...]`` of the viewer's downline matching ``filters``, in
     (level, pk) order after the key ``after``: one statement, the CTE and the filters."""
-    Member = _member_model()
     User = get_user_model()
     q = connection.ops.quote_name
-    cte, params = tree.downline_cte(viewer, max_depth=filters.level)
+    # The walk brings each member's kind, status and user: no join back to the members.
+    cte, params = tree.downline_via_sponsors_cte(viewer, max_depth=filters.level)
     joins, where = [], []
-    if filters.kind or filters.status or filters.q:
-        joins.append(f"JOIN {q(Member._meta.db_table)} m ON m.id = down.id")
     if filters.kind:
-        where.append("m.kind = %s")
+        where.append("down.kind = %s")
         params.append(filters.kind)
     if filters.status:
-        where.append("m.status = %s")
+        where.append("down.status = %s")
         params.append(filters.status)
     if filters.level:
         where.append("down.level = %s")
         params.append(int(filters.level))
     if filters.q:
         user = q(User._meta.db_table)
-        first = q(User._meta.get_field("first_name").column)
-        last = q(User._meta.get_field("last_name").column)
-        joins.append(f"JOIN {user} u ON u.{q(User._meta.pk.column)} = m.user_id")
+        # The expression of the trigram index of migration mlm_network 0007.
+        name = name_search_expression(
+            q, User._meta.get_field("first_name").column,
+            User._meta.get_field("last_name").column, alias="u",
+        )  # fmt: skip
+        joins.append(f"JOIN {user} u ON u.{q(User._meta.pk.column)} = down.user_id")
         for word in filters.q.split():
-            where.append(f"LOWER(u.{first} || ' ' || u.{last}) LIKE %s ESCAPE '\\'")
+            where.append(f"{name} LIKE %s ESCAPE '\\'")
             params.append(_like(word))
     if after is not None:
         where.append("(down.level > %s OR (down.level = %s AND down.id > %s))")
@@ -287,4 +289,4 @@ def path_to(viewer, member):
 
 
 def downline_size(viewer):
-    return tree.downline_size(viewer)
+    return tree.downline_size(viewer, via_sponsors=True)
