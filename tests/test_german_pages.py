@@ -220,6 +220,7 @@ def kwargs_for(name, converters, world):
         "number": world["order"].number,
         "period_pk": world["period"].pk,
         "member_pk": world["anna"].pk,
+        "node_pk": world["dora"].pk,  # in Anna's downline (the staff tree around her)
         "user_pk": world["dora"].user.pk,
         "product_pk": world["product"].pk,
         "class_pk": world["product"].product_class_id,
@@ -291,6 +292,8 @@ def test_the_package_pages_have_no_untranslated_string_of_ours(client, world, lo
             reverse("mlm_commissions:mlm-tax-profile"),
             # Staff (the last role) mark the invoice paid: the message on Oscar's order page.
             reverse("mlm_dashboard:mlm-order-mark-paid", kwargs={"number": order.number}),
+            # Staff read Anna's CRM notes (logged): the notes' tables.
+            reverse("mlm_dashboard:mlm-member-notes", kwargs={"pk": world["anna"].pk}),
         ):
             visit(client, page, method="post")
         # A voucher code in the basket.
