@@ -74,7 +74,7 @@ def serve(port):
     django.setup()
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-    if os.environ.get("MLM_BENCH_STOCK"):  # Oscar's own index (see backoffice_settings.py)
+    if os.environ.get("MLM_BENCH_STOCK"):  # its own index folder (see backoffice_settings.py)
         from django.core.management import call_command
 
         call_command("rebuild_index", interactive=False, verbosity=0)
