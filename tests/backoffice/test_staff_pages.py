@@ -46,7 +46,8 @@ def test_the_tree_around_a_member_shows_the_first_line_with_dashboard_links(clie
         assert name in html
     assert "Carla" not in html  # one level at a time
     assert f'data-url="{node_url(net["anna"], net["ben"])}"' in html
-    assert f'href="{reverse("mlm_dashboard:mlm-member-detail", kwargs={"pk": net["ben"].pk})}"' in html
+    ben_page = reverse("mlm_dashboard:mlm-member-detail", kwargs={"pk": net["ben"].pk})
+    assert f'href="{ben_page}"' in html
     assert f'href="{tree_url(net["ben"])}"' in html  # open from here
     assert "/accounts/business/" not in html.split('id="mlm-structure"', 1)[1]
     # the upline leads back to the company
@@ -96,15 +97,48 @@ def test_reading_notes_is_logged_and_shows_them(client, net):
     assert "Wants the blue one" not in page  # not before the logged read
     assert NoteRead.objects.count() == 0
     response = client.post(notes_url(anna), {"reason": "Ticket 4711"})
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Wants the blue one" in page
     read = NoteRead.objects.get()
     assert (read.staff, read.member, read.notes, read.reason) == (staff, anna, 1, "Ticket 4711")
+    assert response.status_code == 302 and response.url == f"{notes_url(anna)}?read={read.pk}"
+    page = client.get(response.url).content.decode()
+    assert "Wants the blue one" in page
     assert "Ticket 4711" in page  # in the log of reads
+    assert NoteRead.objects.count() == 1  # showing the read (or refreshing) reads no more
     # the customer's page shows the notes about her, and that read is logged too
-    page = client.post(notes_url(dora), {"reason": ""}).content.decode()
+    page = client.post(notes_url(dora), {"reason": ""}, follow=True).content.decode()
     assert "Wants the blue one" in page and NoteRead.objects.count() == 2
+
+
+def test_a_read_is_shown_only_to_its_staff_member_and_member_for_a_while(client, net):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    anna, dora = net["anna"], net["dora"]
+    services.add_note(distributor=anna, customer=dora, channel="call", text="Wants the blue one")
+    staff = staff_with("view_customernote")
+    read = services.read_notes_as_staff(staff_user=staff, member=anna).read
+    def shown(member):
+        return "Wants the blue one" in client.get(
+            f"{notes_url(member)}?read={read.pk}"
+        ).content.decode()
+
+    client.force_login(staff_with("view_customernote"))  # another staff member
+    assert not shown(anna)
+    client.force_login(staff)
+    assert not shown(dora)
+    for bad in ("x", "²", "9" * 30, "-1"):
+        assert client.get(notes_url(anna), {"read": bad}).status_code == 200
+    assert "Wants the blue one" in client.get(f"{notes_url(anna)}?read={read.pk}").content.decode()
+    with override_now(timezone.now() + timedelta(minutes=11)):
+        page = client.get(f"{notes_url(anna)}?read={read.pk}").content.decode()
+    assert "Wants the blue one" not in page
+
+
+def override_now(moment):
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 @pytest.mark.parametrize("reason", ["a\x00b", "x" * 501])

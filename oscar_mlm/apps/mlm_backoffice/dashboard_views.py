@@ -7,7 +7,8 @@ through :func:`.services.read_notes_as_staff`, which logs every read.
 
 from django import forms
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from oscar.core.loading import get_model
@@ -99,7 +100,8 @@ class ReadNotesForm(forms.Form):
 
 class StaffNotesView(generic.FormView):
     """A member's CRM notes for support: the log of earlier reads; reading them (POST) is
-    logged with who, when, how many and why."""
+    logged with who, when, how many and why, then shows them (``?read=<its log row>``, to
+    the same staff member for a few minutes)."""
 
     template_name = TEMPLATES + "notes.html"
     form_class = ReadNotesForm
@@ -111,6 +113,11 @@ class StaffNotesView(generic.FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["member"] = self.member
+        read_id = parse_id(self.request.GET.get("read"))
+        if read_id is not None and "notes" not in ctx:
+            ctx["notes"] = services.notes_of_read(
+                staff_user=self.request.user, member=self.member, read_id=read_id
+            )
         ctx["reads"] = (
             NoteRead.objects.filter(member=self.member)
             .select_related("staff")
@@ -128,7 +135,10 @@ class StaffNotesView(generic.FormView):
         except CrmError as exc:
             form.add_error("reason", exc.message)
             return self.form_invalid(form)
-        return self.render_to_response(self.get_context_data(form=form, notes=notes))
+        # The read is logged; the page after it shows what it read (refreshing it does not
+        # read again).
+        url = reverse("mlm_dashboard:mlm-member-notes", kwargs={"pk": self.member.pk})
+        return redirect(f"{url}?read={notes.read.pk}")
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -224,3 +224,21 @@ def read_notes_as_staff(*, staff_user, member, reason="", limit=100):
             reason=reason,
         )
     return NotesForStaff(member=member, written=written, about=about, read=read)
+
+
+def notes_of_read(*, staff_user, member, read_id, limit=100, within_minutes=10):
+    """The notes a staff member's logged read just showed (the page after its POST), or
+    ``None``: only for the read's own staff member and member, for ``within_minutes``;
+    after that a new read (and log row) is needed."""
+    _Member, CustomerNote, _FollowUp, _Tag = _models()
+    NoteRead = get_model("mlm_backoffice", "NoteRead")
+    since = timezone.now() - dt.timedelta(minutes=within_minutes)
+    read = NoteRead.objects.filter(
+        pk=read_id, staff_id=getattr(staff_user, "pk", None), member=member, created__gte=since
+    ).first()
+    if read is None:
+        return None
+    notes = CustomerNote.objects.select_related("distributor__user", "customer__user")
+    written = list(notes.filter(distributor=member)[:limit])
+    about = list(notes.filter(customer=member)[:limit])
+    return NotesForStaff(member=member, written=written, about=about, read=read)
