@@ -65,11 +65,15 @@ class AbstractVolumeRecord(AppendOnlyModel):
         related_name="mlm_volume_records",
         verbose_name=_("order"),
     )
+    # Not indexed: every read of a line's records goes by its order (refunds) or by
+    # the sale's key (recording); each index costs every placement. Deleting an
+    # order line (PROTECT) would scan, and no code deletes one.
     line = models.ForeignKey(
         "order.Line",
         on_delete=models.PROTECT,
         related_name="mlm_volume_records",
         verbose_name=_("order line"),
+        db_index=False,
     )
     # A refund record points at the sale record it reverses (in part or in full).
     # Indexed for refunds only (below): a sale's insert at placement skips it.
@@ -115,7 +119,7 @@ class AbstractVolumeRecord(AppendOnlyModel):
         db_index=False,
     )
     owned_by = models.CharField(_("owned through"), max_length=16, choices=OWNED_BY_CHOICES)
-    # Indexed only where set (below).
+    # Not indexed: nothing looks records up by it (see ``sponsor``).
     storefront = models.ForeignKey(
         "mlm_network.Member",
         on_delete=models.PROTECT,
@@ -142,7 +146,9 @@ class AbstractVolumeRecord(AppendOnlyModel):
     # A guest's e-mail address (lower case), so a later sign-up with it finds the
     # distributor the guest's orders belong to; empty for everyone else.
     guest_email = models.EmailField(_("guest e-mail address"), blank=True, default="")
-    idempotency_key = models.CharField(_("idempotency key"), max_length=128, unique=True)
+    # Unique by a constraint in Meta, not ``unique=True``: on PostgreSQL that would
+    # add a second, ``varchar_pattern_ops`` index for LIKE, which nothing runs.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=128)
     created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -159,9 +165,11 @@ class AbstractVolumeRecord(AppendOnlyModel):
                 include=["volume", "buyer", "currency"],
                 name="mlm_volume_owner_placed",
             ),
+            # Partial: a guest's or non-member's record has no buyer to look up by.
             models.Index(
                 fields=["buyer", "placed"],
                 include=["volume", "currency"],
+                condition=models.Q(buyer__isnull=False),
                 name="mlm_volume_buyer_placed",
             ),
             models.Index(
@@ -169,19 +177,16 @@ class AbstractVolumeRecord(AppendOnlyModel):
                 condition=~models.Q(guest_email=""),
                 name="mlm_volume_guest_email",
             ),
-            # Partial: the rows that have one (refunds; orders on a storefront).
+            # Partial: only refunds have one.
             models.Index(
                 fields=["refund_of"],
                 condition=models.Q(refund_of__isnull=False),
                 name="mlm_volume_refund_of",
             ),
-            models.Index(
-                fields=["storefront", "placed"],
-                condition=models.Q(storefront__isnull=False),
-                name="mlm_volume_storefront",
-            ),
         ]
         constraints = [
+            # The recording's ON CONFLICT (idempotency_key) and the refunds' key check.
+            models.UniqueConstraint(fields=["idempotency_key"], name="mlm_volume_idempotency_key"),
             models.CheckConstraint(
                 condition=(
                     models.Q(kind="sale", refund_of__isnull=True, volume__gte=0)
