@@ -43,14 +43,14 @@ def plans_of(call):
 
 
 def orm_plan(queryset):
-    return plan(*queryset.query.sql_with_params())
+    # Unordered: on an empty table the planner would walk the primary key to skip a sort.
+    return plan(*queryset.order_by().query.sql_with_params())
 
 
 def test_the_records_have_exactly_the_indexes_reads_use():
     assert indexes() == {
         f"{TABLE}_pkey",
         "mlm_volume_idempotency_key",
-        f"{TABLE}_order_id_46e81b69",
         "mlm_volume_booked",
         "mlm_volume_owner_placed",
         "mlm_volume_buyer_placed",
@@ -90,11 +90,13 @@ def test_a_guests_sign_up_reads_the_guest_email_index():
     assert "mlm_volume_guest_email" in found, found
 
 
-def test_refunds_read_the_order_key_and_refund_of_indexes():
-    # What services/refunds.py asks, in its order: the sales of an order, the
-    # refund's keys, the refunds of those sales.
-    sales = VolumeRecord.objects.filter(order_id=1, kind=VolumeRecord.SALE)
-    assert f"{TABLE}_order_id_46e81b69" in orm_plan(sales)
+def test_refunds_read_the_key_and_refund_of_indexes():
+    # What services/refunds.py asks, in its order: the sales of an order's lines
+    # (by their keys), the refund's keys, the refunds of those sales.
+    sales = VolumeRecord.objects.filter(
+        idempotency_key__in=["sale:line:1", "sale:line:2"], order_id=1, kind=VolumeRecord.SALE
+    )
+    assert "mlm_volume_idempotency_key" in orm_plan(sales)
     keys = VolumeRecord.objects.filter(idempotency_key__in=["refund:x:1", "refund:x:2"])
     assert "mlm_volume_idempotency_key" in orm_plan(keys)
     refunds = VolumeRecord.objects.filter(refund_of__in=[1, 2])

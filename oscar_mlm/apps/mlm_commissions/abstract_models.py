@@ -59,15 +59,17 @@ class AbstractVolumeRecord(AppendOnlyModel):
     ]
 
     kind = models.CharField(_("kind"), max_length=8, choices=KIND_CHOICES, default=SALE)
+    # ``order`` and ``line`` are not indexed: the reads of an order's or a line's
+    # records (refunds, recording) go by the sales' keys, ``sale:line:<pk>`` (the
+    # unique index), and each index costs every placement a write. Deleting an
+    # order (PROTECT) scans the records; no code of the shop deletes orders.
     order = models.ForeignKey(
         "order.Order",
         on_delete=models.PROTECT,
         related_name="mlm_volume_records",
         verbose_name=_("order"),
+        db_index=False,
     )
-    # Not indexed: every read of a line's records goes by its order (refunds) or by
-    # the sale's key (recording); each index costs every placement. Deleting an
-    # order line (PROTECT) would scan, and no code deletes one.
     line = models.ForeignKey(
         "order.Line",
         on_delete=models.PROTECT,

@@ -16,7 +16,7 @@ from oscar.core.loading import get_model
 from oscar_mlm.parsing import has_nul
 
 from ..exceptions import InvalidRefund
-from ..ownership import part_of
+from ..ownership import part_of, sale_key
 
 VolumeRecord = get_model("mlm_commissions", "VolumeRecord")
 
@@ -72,9 +72,12 @@ def _check_key(key):
 
 
 def _refund(order, wanted, *, key, now):
-    sales = VolumeRecord.objects.select_for_update().filter(order=order, kind=VolumeRecord.SALE)
-    if wanted is not None:
-        sales = sales.filter(line_id__in=wanted)
+    # The sales by their keys (the unique index): the records have no index by
+    # order or line, which would cost every placement a write.
+    lines = wanted if wanted is not None else order.lines.values_list("pk", flat=True)
+    sales = VolumeRecord.objects.select_for_update().filter(
+        idempotency_key__in=[sale_key(pk) for pk in lines], order=order, kind=VolumeRecord.SALE
+    )
     # Locked in ascending pk order, like every lock of the package.
     sales = list(sales.order_by("pk"))
     if not sales:
