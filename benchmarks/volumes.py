@@ -5,10 +5,12 @@
    (``PaymentDetailsView.submit()``, query counts) of our checkout fork and of
    stock Oscar's view, each with and without the volume receiver, in the same
    run and interleaved rounds, median of the rounds. A customer (owner: the
-   sponsor) buys two lines. Goal: at most +5 %. Our fork also records with
-   the rules in Python (the path of databases other than PostgreSQL and
-   SQLite: three statements), as the baseline of the one-statement recording,
-   and with a receiver that only writes the two rows, computed beforehand (the
+   sponsor) buys two lines. Goal: at most +5 %. The database settings are the
+   sandbox's, which let psycopg prepare the recording statement once per
+   connection (``OPTIONS["prepare_threshold"]``); our fork also records with
+   Django's default (nothing prepared), with the rules in Python (the path
+   of databases other than PostgreSQL and SQLite: three statements), as the
+   baseline of the one-statement recording, and with a receiver that only writes the two rows, computed beforehand (the
    floor of any recording: the rows' indexes, foreign-key checks and WAL).
    The receivers time themselves (wall and CPU, this process + its backend),
    which adds two reads of /proc to each recorded placement.
@@ -104,6 +106,21 @@ def python_rules():
 
 
 @contextmanager
+def unprepared():
+    """The receiver with Django's default: psycopg prepares nothing (timed)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None
+    try:
+        with timed_volume_record("receiver (not prepared)"):
+            yield
+    finally:
+        connection.connection.prepare_threshold = threshold
+
+
+@contextmanager
 def rows_alone(buyer):
     """The floor: a receiver that only writes the two rows (``INSERT ... VALUES``).
 
@@ -187,6 +204,7 @@ def without_volume_record():
 COMPARED = (
     ("stock Oscar PaymentDetailsView", "stock", "stock+volume"),
     ("our checkout fork (credit, placement)", "ours", "ours+volume"),
+    ("  the same, not prepared (Django default)", "ours", "ours+volume (not prepared)"),
     ("  the same, rules in Python (3 stmts)", "ours", "ours+volume (Python rules)"),
     ("  floor: the two rows alone (no reads)", "ours", "ours+rows alone"),
 )
@@ -271,6 +289,7 @@ def placement_benchmark(orders, rounds):
         ("stock+volume", oscar_views.PaymentDetailsView, nullcontext),
         ("ours", OurView, without_volume_record),
         ("ours+volume", OurView, timed_volume_record),
+        ("ours+volume (not prepared)", OurView, unprepared),
         ("ours+volume (Python rules)", OurView, python_rules),
         ("ours+rows alone", OurView, lambda: rows_alone(buyer_member)),
     ]
@@ -294,7 +313,7 @@ def placement_benchmark(orders, rounds):
                 elapsed = sum(place(view, cpu=cpu[name]) for _ in range(orders))
                 times[name].append(elapsed * 1000 / orders)
     recorded = VolumeRecord.objects.filter(buyer__user=buyer)
-    assert recorded.count() == 2 * (16 + 4 * rounds * orders), recorded.count()
+    assert recorded.count() == 2 * 5 * (4 + rounds * orders), recorded.count()
     assert set(recorded.values_list("owner_id", flat=True)) == {anna.pk}
     medians = {name: statistics.median(values) for name, values in times.items()}
     medians.update({label: statistics.median(values) for label, values in RECEIVER_MS.items()})
@@ -591,6 +610,7 @@ def main():
             )
         for label, key in (
             ("one statement", "receiver"),
+            ("one statement, not prepared", "receiver (not prepared)"),
             ("Python rules", "receiver (Python rules)"),
             ("floor, rows alone", "rows alone"),
         ):

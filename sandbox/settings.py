@@ -33,6 +33,11 @@ def database_from_url(url):
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
         "ATOMIC_REQUESTS": False,
+        # Django turns psycopg's prepared statements off (for connection poolers in
+        # transaction mode); its own queries bind on the client and are never
+        # prepared anyway. The volume record's statement, run in every placement,
+        # is prepared once per connection with this (docs/hosting.rst).
+        "OPTIONS": {"prepare_threshold": 5},
     }
 
 

@@ -162,3 +162,47 @@ def test_recording_is_one_statement_for_every_kind_of_buyer(
     order = unrecorded(user, (product(), 1), (product(), 2), guest_email="g@example.com")
     with django_assert_num_queries(1):
         assert len(services.record_order(order, placement)) == 2
+
+
+def prepared_runs():
+    """How often this connection ran the recording statement as a prepared statement."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(generic_plans + custom_plans), 0) FROM pg_prepared_statements"
+            " WHERE statement LIKE 'INSERT INTO \"mlm_commissions_volumerecord\"%%'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("threshold", [5, None])
+def test_the_statement_is_prepared_where_the_project_allows_it(
+    threshold, company, anna, ben, dora, is_postgres
+):
+    # The sandbox's (and the tests') database options allow prepared statements;
+    # Django's default (None) does not: then nothing is prepared, records alike.
+    if not is_postgres:
+        pytest.skip("prepared statements are PostgreSQL's")
+    from django.db import connection
+
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
+    connection.connection.prepare_threshold = threshold
+    before = prepared_runs()
+    try:
+        orders = [place_order(dora.user, (product(), 1), (product(), 2)) for _ in range(8)]
+    finally:
+        connection.connection.prepare_threshold = 5
+    # psycopg prepares a statement on its sixth execution (or earlier in this
+    # connection, in an earlier test): at least the last three ran prepared.
+    if threshold:
+        assert prepared_runs() - before >= 3
+    else:
+        assert prepared_runs() == before
+    for order in orders:
+        records = VolumeRecord.objects.filter(order=order)
+        assert records.count() == 2
+        assert {(r.owner_id, r.owned_by, r.sponsor_id) for r in records} == {
+            (anna.pk, "sponsor", anna.pk)
+        }

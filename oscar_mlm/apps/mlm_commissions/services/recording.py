@@ -22,6 +22,7 @@ company root yet. tests/volumes/test_recording_paths.py proves both paths
 write the same records.
 """
 
+import functools
 from decimal import Decimal
 
 from django.apps import apps
@@ -115,12 +116,15 @@ def _insert_records(order, placement):
     Writes nothing (and returns ``[]``) where the owner would be the company
     and the shop has no company root yet: the Python path creates it.
     """
-    owner, owned_by, owner_params = _owner_sql(order, placement)
-    if order.user_id is None:
-        buyer_kind, guest_email = "%s", (order.guest_email or "").strip().lower()
+    guest = order.user_id is None
+    storefront = getattr(placement, "storefront", None)
+    storefront_id = storefront.pk if storefront is not None else None
+    owner, owner_params = _owner_of_order(order, placement)
+    if guest:
+        guest_email = (order.guest_email or "").strip().lower()
         buyer_params = [ownership.GUEST]
     else:
-        buyer_kind, guest_email = "CASE m.kind WHEN %s THEN %s WHEN %s THEN %s ELSE %s END", ""
+        guest_email = ""
         buyer_params = [
             Member.DISTRIBUTOR,
             ownership.DISTRIBUTOR,
@@ -128,37 +132,8 @@ def _insert_records(order, placement):
             ownership.CUSTOMER,
             ownership.NOT_MEMBER,
         ]
-    storefront = getattr(placement, "storefront", None)
-    storefront_id = storefront.pk if storefront is not None else None
     created = timezone.now()
     placed = connection.ops.adapt_datetimefield_value(order.date_placed)
-    sql = (
-        f"INSERT INTO {_table(VolumeRecord)} ({_columns(_WRITTEN)})"
-        " SELECT %s, s.order_id, s.line_id, s.buyer_id, s.buyer_kind, s.sponsor_id,"
-        " s.owner_id, s.owned_by, %s, s.quantity, s.value,"
-        # ownership.line_volume: none, points per unit, or the value (never below zero)
-        " CASE WHEN r.type = %s THEN 0 WHEN r.type = %s THEN ROUND(r.points * s.quantity, 2)"
-        " WHEN s.value > 0 THEN s.value ELSE 0 END,"
-        " COALESCE(r.type, '') <> %s,"
-        " %s, %s, %s, %s, %s || CAST(s.line_id AS TEXT), %s"
-        " FROM (SELECT l.order_id, l.id AS line_id, l.quantity,"
-        " l.line_price_excl_tax AS value,"
-        f" {_RULE_OF_LINE.format(rule=_table(VolumeRule))} AS rule_id,"
-        f" m.id AS buyer_id, {buyer_kind} AS buyer_kind, m.parent_id AS sponsor_id,"
-        f" {owner} AS owner_id, {owned_by} AS owned_by"
-        f" FROM {_table(Line)} l"
-        f" LEFT JOIN {_table(Product)} p ON p.id = l.product_id"
-        f" LEFT JOIN {_table(Product)} pp ON pp.id = p.parent_id"
-        f" LEFT JOIN {_table(Member)} m ON m.user_id = %s"
-        " WHERE l.order_id = %s) s"
-        f" LEFT JOIN {_table(VolumeRule)} r ON r.id = s.rule_id"
-        # The WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.
-        " WHERE s.owner_id IS NOT NULL"
-        # A line recorded already (its key exists) is left alone, even by a
-        # simultaneous recording of the same order.
-        f" ON CONFLICT ({_columns(['idempotency_key'])}) DO NOTHING"
-        f" RETURNING {_columns(_RETURNED)}"
-    )
     params = [
         VolumeRecord.SALE,
         storefront_id,
@@ -176,9 +151,7 @@ def _insert_records(order, placement):
         order.user_id,
         order.pk,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _execute(_statement(connection.vendor, guest, owner), params)
     # The instances from what we know and what the statement decided (cheaper
     # than a RawQuerySet: this runs in every placement).
     records = []
@@ -200,6 +173,78 @@ def _insert_records(order, placement):
         record._state.adding, record._state.db = False, connection.alias
         records.append(record)
     return records
+
+
+def _execute(sql, params):
+    """Run the recording statement and fetch what it returns.
+
+    On PostgreSQL with psycopg 3 through a server-side binding cursor, so that
+    psycopg can prepare the statement once per connection when the project
+    allows prepared statements (Django's ``OPTIONS["prepare_threshold"]``):
+    planning it took longer than running it (docs/benchmarks.rst). Django's
+    own cursors bind on the client and never prepare; without the option this
+    one does not either. Django's query logging and execute wrappers still see it.
+    """
+    cursor = _server_binding_cursor() if connection.vendor == "postgresql" else None
+    if cursor is None:
+        cursor = connection.cursor()
+    with cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _server_binding_cursor():
+    """A Django cursor over a psycopg 3 server-side binding cursor; ``None`` under psycopg 2."""
+    # Imported here: a shop on SQLite need not have a PostgreSQL driver.
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if not is_psycopg3:
+        return None
+    import psycopg
+
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+@functools.cache
+def _statement(vendor, guest, owner):
+    """The ``INSERT ... SELECT`` for a member's or a guest's order; ``owner`` is one of
+    :data:`_OWNERS`' keys. Built once per process: only its parameters change."""
+    if guest:
+        buyer_kind = "%s"
+    else:
+        buyer_kind = "CASE m.kind WHEN %s THEN %s WHEN %s THEN %s ELSE %s END"
+    owner_id, owned_by = _owner_sql(owner)
+    return (
+        f"INSERT INTO {_table(VolumeRecord)} ({_columns(_WRITTEN)})"
+        " SELECT %s, s.order_id, s.line_id, s.buyer_id, s.buyer_kind, s.sponsor_id,"
+        " s.owner_id, s.owned_by, %s, s.quantity, s.value,"
+        # ownership.line_volume: none, points per unit, or the value (never below zero)
+        " CASE WHEN r.type = %s THEN 0 WHEN r.type = %s THEN ROUND(r.points * s.quantity, 2)"
+        " WHEN s.value > 0 THEN s.value ELSE 0 END,"
+        " COALESCE(r.type, '') <> %s,"
+        " %s, %s, %s, %s, %s || CAST(s.line_id AS TEXT), %s"
+        " FROM (SELECT l.order_id, l.id AS line_id, l.quantity,"
+        " l.line_price_excl_tax AS value,"
+        f" {_RULE_OF_LINE.format(rule=_table(VolumeRule))} AS rule_id,"
+        f" m.id AS buyer_id, {buyer_kind} AS buyer_kind, m.parent_id AS sponsor_id,"
+        f" {owner_id} AS owner_id, {owned_by} AS owned_by"
+        f" FROM {_table(Line)} l"
+        f" LEFT JOIN {_table(Product)} p ON p.id = l.product_id"
+        f" LEFT JOIN {_table(Product)} pp ON pp.id = p.parent_id"
+        f" LEFT JOIN {_table(Member)} m ON m.user_id = %s"
+        " WHERE l.order_id = %s) s"
+        f" LEFT JOIN {_table(VolumeRule)} r ON r.id = s.rule_id"
+        # The WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.
+        " WHERE s.owner_id IS NOT NULL"
+        # A line recorded already (its key exists) is left alone, even by a
+        # simultaneous recording of the same order.
+        f" ON CONFLICT ({_columns(['idempotency_key'])}) DO NOTHING"
+        f" RETURNING {_columns(_RETURNED)}"
+    )
 
 
 # The columns the statement writes, and those it returns (what it decided).
@@ -233,34 +278,23 @@ _RULE_OF_LINE = (
 )
 
 
-def _owner_sql(order, placement):
-    """``(owner, owned_by, params)``: SQL expressions of the owner (rule 1) over the buyer ``m``.
+def _owner_of_order(order, placement):
+    """``(variant, params)``: which owner expression (rule 1) the statement needs, and its values.
 
-    A guest's storefront or cookie is known here; the voucher issuer and the
-    company are read by the statement. ``NULL`` when the company is the owner
-    and there is none yet.
+    A member's owner follows from their kind; a guest's storefront or cookie is
+    known here; the voucher issuer and the company are read by the statement.
     """
-    company = f"(SELECT c.id FROM {_table(Member)} c WHERE c.kind = %s)"
     if order.user_id is not None:
-        owner = f"COALESCE(CASE m.kind WHEN %s THEN m.id WHEN %s THEN m.parent_id END, {company})"
-        owned_by = (
-            "CASE WHEN m.kind = %s THEN %s"
-            " WHEN m.kind = %s AND m.parent_id IS NOT NULL THEN %s ELSE %s END"
-        )
-        return (
-            owner,
-            owned_by,
-            [
-                Member.DISTRIBUTOR,
-                Member.CUSTOMER,
-                Member.COMPANY,
-                Member.DISTRIBUTOR,
-                ownership.BUYER,
-                Member.CUSTOMER,
-                ownership.SPONSOR,
-                ownership.COMPANY,
-            ],
-        )
+        return "member", [
+            Member.DISTRIBUTOR,
+            Member.CUSTOMER,
+            Member.COMPANY,
+            Member.DISTRIBUTOR,
+            ownership.BUYER,
+            Member.CUSTOMER,
+            ownership.SPONSOR,
+            ownership.COMPANY,
+        ]
     storefront = getattr(placement, "storefront", None)
     attributed = getattr(placement, "attributed", None)
     owner_id, owned_by = ownership.owner_of(
@@ -272,9 +306,27 @@ def _owner_sql(order, placement):
         company_id=None,
     )
     if owner_id is not None:
-        return "%s", "%s", [owner_id, owned_by]
+        return "known", [owner_id, owned_by]
     if not apps.is_installed("oscar_mlm.apps.mlm_vouchers"):
-        return company, "%s", [Member.COMPANY, ownership.COMPANY]
+        return "company", [Member.COMPANY, ownership.COMPANY]
+    return "voucher", [order.pk, Member.COMPANY, order.pk, ownership.COMPANY, ownership.VOUCHER]
+
+
+def _owner_sql(variant):
+    """``(owner, owned_by)``: SQL expressions of the owner over the buyer ``m`` for
+    :func:`_owner_of_order`'s variant; ``NULL`` when the company is the owner and
+    there is none yet."""
+    company = f"(SELECT c.id FROM {_table(Member)} c WHERE c.kind = %s)"
+    if variant == "member":
+        return (
+            f"COALESCE(CASE m.kind WHEN %s THEN m.id WHEN %s THEN m.parent_id END, {company})",
+            "CASE WHEN m.kind = %s THEN %s"
+            " WHEN m.kind = %s AND m.parent_id IS NOT NULL THEN %s ELSE %s END",
+        )
+    if variant == "known":
+        return "%s", "%s"
+    if variant == "company":
+        return company, "%s"
     Redemption = get_model("mlm_vouchers", "Redemption")
     DistributorVoucher = get_model("mlm_vouchers", "DistributorVoucher")
     issuer = (
@@ -282,11 +334,7 @@ def _owner_sql(order, placement):
         f" JOIN {_table(DistributorVoucher)} dv ON dv.id = rd.distributor_voucher_id"
         " WHERE rd.order_id = %s)"
     )
-    return (
-        f"COALESCE({issuer}, {company})",
-        f"CASE WHEN {issuer} IS NULL THEN %s ELSE %s END",
-        [order.pk, Member.COMPANY, order.pk, ownership.COMPANY, ownership.VOUCHER],
-    )
+    return f"COALESCE({issuer}, {company})", f"CASE WHEN {issuer} IS NULL THEN %s ELSE %s END"
 
 
 def _table(model):
