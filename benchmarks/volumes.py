@@ -10,8 +10,9 @@
    connection (``OPTIONS["prepare_threshold"]``); our fork also records with
    Django's default (nothing prepared), with the rules in Python (the path
    of databases other than PostgreSQL and SQLite: three statements), as the
-   baseline of the one-statement recording, and with a receiver that only writes the two rows, computed beforehand (the
-   floor of any recording: the rows' indexes, foreign-key checks and WAL).
+   baseline of the one-statement recording, and with a receiver that only
+   writes the two rows, computed beforehand (the floor of any recording: the
+   rows' indexes, foreign-key checks and WAL).
    The receivers time themselves (wall and CPU, this process + its backend),
    which adds two reads of /proc to each recorded placement.
 2. The live volumes of a distributor with a 50 000-member downline (a random
