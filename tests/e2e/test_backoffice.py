@@ -7,7 +7,6 @@ searches the downline by name, and writes a note and a follow-up on a customer's
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,10 +17,11 @@ from oscar_mlm.apps.mlm_commissions import services as commissions
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory
 from tests.backoffice.conftest import place_order
 
+from .screens import SCREENSHOTS
+
 CustomerNote = get_model("mlm_backoffice", "CustomerNote")
 FollowUp = get_model("mlm_backoffice", "FollowUp")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
 PASSWORD = "secret-pass-123"  # the factories' password
 VIEWPORT = {"width": 1280, "height": 1000}
 

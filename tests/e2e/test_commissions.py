@@ -16,7 +16,8 @@ from tests.commissions.test_worked_example import PLAN, build_network, november,
 from tests.statements.conftest import TAX
 from tests.statements.helpers import clear_commissions, pdf_text, worker
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
+from .screens import SCREENSHOTS
+
 PASSWORD = "secret-pass-123"
 Permission = get_model("auth", "Permission")
 Period = get_model("mlm_commissions", "CommissionPeriod")

@@ -6,7 +6,6 @@ product in Anna's storefront, where the basket works.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,9 +15,9 @@ from playwright.sync_api import expect
 from oscar_mlm.apps.mlm_storefront.services import update_storefront
 from oscar_mlm.test.factories import DistributorFactory
 
-Product = get_model("catalogue", "Product")
+from .screens import SCREENSHOTS
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
+Product = get_model("catalogue", "Product")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ in the ledger."""
 
 import re
 from decimal import Decimal as D
-from pathlib import Path
 
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
@@ -12,9 +11,10 @@ from playwright.sync_api import expect
 from oscar_mlm.apps.mlm_credit import services
 from oscar_mlm.test.factories import UserFactory
 
+from .screens import SCREENSHOTS
+
 Order = get_model("order", "Order")
 PASSWORD = "secret-pass-123"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
 
 
 def test_customer_pays_partly_with_credit(page, transactional_db, settings):

@@ -11,7 +11,6 @@ name of a payment source or of an offer's range, and a status stored in English.
 
 import re
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from oscar.core.loading import get_model
@@ -24,11 +23,11 @@ from oscar_mlm.apps.mlm_vouchers import services as vouchers
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory
 
 from ..german import english_needles, english_on
+from .screens import SCREENSHOTS
 
 CreditRule = get_model("mlm_credit", "CreditRule")
 Order = get_model("order", "Order")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
 PASSWORD = "Kr4ftig-genug-2024"
 
 # Visible text nodes (an <option> only if selected), labels of buttons, placeholders, the title.

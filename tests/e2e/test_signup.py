@@ -1,7 +1,6 @@
 """Sign-up on the company site, in a real browser."""
 
 import re
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
@@ -9,9 +8,10 @@ from playwright.sync_api import expect
 
 from oscar_mlm.test.factories import DistributorFactory
 
+from .screens import SCREENSHOTS
+
 Member = get_model("mlm_network", "Member")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
 PASSWORD = "Kr4ftig-genug-2024"
 
 

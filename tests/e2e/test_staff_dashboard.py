@@ -4,7 +4,6 @@ from the member page, erase a member's personal data, open the growth report. Sc
 for docs/dashboard.rst and docs/privacy.rst."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,13 +13,14 @@ from playwright.sync_api import expect
 
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
 
+from .screens import SCREENSHOTS
+
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 Erasure = get_model("mlm_network", "Erasure")
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
 PASSWORD = "secret-pass-123"  # the factories' password
 VIEWPORT = {"width": 1280, "height": 900}
 

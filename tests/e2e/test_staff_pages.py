@@ -8,7 +8,6 @@ the product-type facet.
 
 import re
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,10 +17,11 @@ from playwright.sync_api import expect
 from oscar_mlm.apps.mlm_vouchers import services as vouchers
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
 
+from .screens import SCREENSHOTS
+
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
 PASSWORD = "secret-pass-123"  # the factories' password
 VIEWPORT = {"width": 1280, "height": 900}
 

@@ -6,7 +6,6 @@ alias ``anna.shop.localhost`` (Chromium refuses a cookie for ``Domain=localhost`
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,9 +15,10 @@ from playwright.sync_api import expect
 from oscar_mlm.apps.mlm_storefront.services import update_storefront
 from oscar_mlm.test.factories import DistributorFactory
 
+from .screens import SCREENSHOTS
+
 Member = get_model("mlm_network", "Member")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "_static" / "screenshots"
 PASSWORD = "Kr4ftig-genug-2024"
 VIEWPORT = {"width": 1280, "height": 900}
 # Words of the business opportunity that the customer link must never show.
