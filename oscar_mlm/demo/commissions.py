@@ -69,8 +69,7 @@ def build_commission_demo(now=None, seed=7):
             services.save_tax_profile(anna, **ANNA_TAX)
     closed = services.month_period(first)
     services.run_period(closed)
-    closed = services.close_period(closed)
-    services.issue_credit_notes(period=closed)
+    closed = services.close_and_issue_credit_notes(closed).period
     # A refund, booked in the last month, of an order of the closed month on
     # which someone was paid at a level: corrections in the last month.
     paid = (Line.objects.filter(period=closed, paid=True, level__gte=1)
