@@ -12,39 +12,16 @@ from oscar_mlm.apps.mlm_credit import services
 from oscar_mlm.test.factories import UserFactory
 
 from .screens import SCREENSHOTS
+from .shopping import PASSWORD, buy_up_to_payment, customer_with_credit, log_in
 
 Order = get_model("order", "Order")
-PASSWORD = "secret-pass-123"
 
 
 def test_customer_pays_partly_with_credit(page, transactional_db, settings):
     settings.OSCAR_INITIAL_ORDER_STATUS = "Pending"
-    user = UserFactory(email="eva@example.com")
-    account = services.open_account(user, "EUR")
-    services.adjust(
-        account=account, amount="4.00", currency="EUR", reason="Welcome gift", created_by=None
-    )
-    product = oscar_factories.create_product(title="Tea", price=D("10.00"), num_in_stock=10)
-    oscar_factories.CountryFactory(
-        iso_3166_1_a2="DE", printable_name="Germany", is_shipping_country=True
-    )
-
-    page.goto("/accounts/login/")
-    page.locator("#id_login-username").fill(user.email)
-    page.locator("#id_login-password").fill(PASSWORD)
-    page.locator("#login_form button[type=submit]").click()
-    expect(page.locator("#logout_link")).to_be_attached()
-
-    page.goto(product.get_absolute_url())
-    page.locator("#add_to_basket_form button[type=submit]").click()
-    page.goto("/checkout/")
-    page.locator("#id_first_name").fill("Eva")
-    page.locator("#id_last_name").fill("Muster")
-    page.locator("#id_line1").fill("Hauptstr. 1")
-    page.locator("#id_line4").fill("Berlin")
-    page.locator("#id_postcode").fill("10115")
-    # With one shipping country Oscar hides the country field and fills it in.
-    page.locator("#new_shipping_address button[type=submit]").click()
+    user, product = customer_with_credit("4.00")
+    log_in(page, user.email)
+    buy_up_to_payment(page, product)
     page.goto("/checkout/preview/")
     expect(page.locator("#mlm-credit-applied")).to_contain_text("4.00")
     expect(page.locator("#mlm-credit-rest")).to_contain_text("6.00")
@@ -98,31 +75,9 @@ def test_payment_step_credit_amount_and_the_rest_by_invoice(page, transactional_
     repeats it and the confirmation shows the split."""
     settings.OSCAR_INITIAL_ORDER_STATUS = "Pending"
     settings.OSCAR_MLM_PAYMENT_METHODS = ("oscar_mlm.apps.checkout.methods.Invoice",)
-    user = UserFactory(email="eva@example.com")
-    account = services.open_account(user, "EUR")
-    services.adjust(
-        account=account, amount="8.00", currency="EUR", reason="Welcome gift", created_by=None
-    )
-    product = oscar_factories.create_product(title="Tea", price=D("10.00"), num_in_stock=10)
-    oscar_factories.CountryFactory(
-        iso_3166_1_a2="DE", printable_name="Germany", is_shipping_country=True
-    )
-
-    page.goto("/accounts/login/")
-    page.locator("#id_login-username").fill(user.email)
-    page.locator("#id_login-password").fill(PASSWORD)
-    page.locator("#login_form button[type=submit]").click()
-    expect(page.locator("#logout_link")).to_be_attached()
-
-    page.goto(product.get_absolute_url())
-    page.locator("#add_to_basket_form button[type=submit]").click()
-    page.goto("/checkout/")
-    page.locator("#id_first_name").fill("Eva")
-    page.locator("#id_last_name").fill("Muster")
-    page.locator("#id_line1").fill("Hauptstr. 1")
-    page.locator("#id_line4").fill("Berlin")
-    page.locator("#id_postcode").fill("10115")
-    page.locator("#new_shipping_address button[type=submit]").click()
+    user, product = customer_with_credit("8.00")
+    log_in(page, user.email)
+    buy_up_to_payment(page, product)
 
     expect(page).to_have_url(re.compile(r"/checkout/payment-details/"))
     expect(page.locator("body")).not_to_contain_text("needs implementing")
