@@ -13,7 +13,6 @@ whole ledger up to the month's end), in the same run, median of ``--reps``::
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -26,14 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sandbox.settings")
 os.environ.setdefault("SANDBOX_WHOOSH_PATH", tempfile.mkdtemp(prefix="bench-whoosh-"))
 os.environ.setdefault("SANDBOX_DEBUG", "0")
 
-
-def median_ms(fn, reps):
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+from benchmarks.credit import median_ms  # noqa: E402
 
 
 def fill(bookings, months, accounts):
