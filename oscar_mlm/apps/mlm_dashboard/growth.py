@@ -1,8 +1,9 @@
 """Read-only figures of the staff reports: growth of the network and top distributors.
 
 Each report is a few aggregated queries on indexes; none reads the whole network row by
-row. Level breakdowns walk the tree from the chosen member with the recursive CTE of
-``mlm_network.tree``, down to a given number of levels only.
+row. Breakdowns below a member walk the tree from that member through its distributors
+(``tree.downline_via_sponsors_cte``: customers are leaves), down to a given number of
+levels only, and take the members they sponsor through the index on ``parent_id``.
 """
 
 import datetime
@@ -39,8 +40,8 @@ def _aware(day):
 def _below(queryset, root):
     if root is None or root.is_company:
         return queryset.exclude(kind=Member.COMPANY)
-    cte, params = tree.downline_cte(root)
-    return queryset.filter(pk__in=RawSQL(f"{cte} SELECT id FROM down", params))
+    cte, params = tree.downline_via_sponsors_cte(root)
+    return queryset.filter(parent_id__in=RawSQL(f"{cte} SELECT id FROM sponsors", params))
 
 
 def monthly_growth(months, root=None):
@@ -69,15 +70,20 @@ def monthly_growth(months, root=None):
 def level_growth(since, root, levels):
     """``[(level, new customers, new distributors)]`` of members joined since ``since``
     within ``levels`` levels below ``root`` (level 1: its first line)."""
-    cte, params = tree.downline_cte(root, max_depth=levels)
+    cte, params = tree.downline_via_sponsors_cte(root, max_depth=levels)
     table = connection.ops.quote_name(Member._meta.db_table)
+    # Everyone whose sponsor is the root or a distributor of the walk, one level below it.
+    # The IN lets PostgreSQL probe the parent_id index per sponsor; with the join alone it
+    # guessed 40 000 sponsors and merge-joined the whole index (620 ms vs 53 ms, 1 M members).
     sql = (
-        f"{cte} SELECT down.level, m.kind, COUNT(*) FROM down"
-        f" JOIN {table} m ON m.id = down.id WHERE m.joined >= %s"
-        " GROUP BY down.level, m.kind"
+        f"{cte} SELECT s.level + 1, m.kind, COUNT(*) FROM {table} m"
+        " JOIN sponsors s ON s.id = m.parent_id"
+        " WHERE m.parent_id IN (SELECT id FROM sponsors) AND m.joined >= %s"
+        " GROUP BY s.level, m.kind"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + [_aware(since)])
+        # Adapted as the ORM would: SQLite stores UTC text, a raw local time compared wrongly.
+        cursor.execute(sql, params + [connection.ops.adapt_datetimefield_value(_aware(since))])
         rows = cursor.fetchall()
     counts = {(level, kind): n for level, kind, n in rows}
     return [

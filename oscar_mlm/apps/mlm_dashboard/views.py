@@ -218,7 +218,7 @@ class MemberDetailView(MemberMixin, generic.TemplateView):
         page = Paginator(first_line, members_per_page()).get_page(self.request.GET.get("page"))
         # The root's "downline" is the whole network: a CTE over every row on each
         # page view. Totals per kind are one indexed count instead.
-        counts = [] if member.is_company else tree.level_counts(member)
+        counts = [] if member.is_company else tree.level_counts(member, via_sponsors=True)
         kind_totals = (
             Member.objects.exclude(pk=member.pk)
             .values_list("kind")

@@ -179,9 +179,11 @@ def downline_page(member, *, after=None, limit=50, max_depth=None, level=None):
     return _with_levels(_rows(sql + " ORDER BY level, id LIMIT %s", [*params, int(limit)]))
 
 
-def level_counts(member, max_depth=None):
-    """``[(level, count), ...]`` of the downline, level 1 first."""
-    cte, params = downline_cte(member, max_depth)
+def level_counts(member, max_depth=None, via_sponsors=False):
+    """``[(level, count), ...]`` of the downline, level 1 first; ``via_sponsors``: the same
+    counts through :func:`downline_via_sponsors_cte` (cheaper for a large downline)."""
+    walk = downline_via_sponsors_cte if via_sponsors else downline_cte
+    cte, params = walk(member, max_depth)
     return [
         (level, count)
         for level, count in _rows(
