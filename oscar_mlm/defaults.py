@@ -277,6 +277,11 @@ OSCAR_MLM_COMMISSION_VAT_RATE = "19"
 # Credit note numbers: this prefix and a six-digit sequence (GS-000001, GS-000002, ...).
 OSCAR_MLM_CREDIT_NOTE_PREFIX = "GS-"
 
+# Whether an erasure (GDPR art. 17) leaves issued credit notes as they were: recipient's
+# name, address, VAT ID and tax number kept for the retention the law requires (art. 17(3)(b);
+# in Germany §147 AO, §14b UStG: ten years). Off: they lose them like everything else.
+OSCAR_MLM_ERASURE_KEEPS_CREDIT_NOTES = False
+
 # Lines per page of a statement (account area and dashboard).
 OSCAR_MLM_COMMISSION_LINES_PER_PAGE = 100
 

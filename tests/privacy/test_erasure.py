@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Sum
+from django.urls import reverse
 from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_network import services
@@ -188,3 +189,33 @@ def test_a_user_outside_the_network_is_erased_too(person):
     user = UserFactory(email="otto.outsider@example.com", first_name="Otto", last_name="Outsider")
     services.erase_person(user=user, erased_by=person.staff, reason="Request")
     assert traces(["otto.outsider", "outsider"]) == []
+
+
+def test_credit_notes_stay_whole_where_the_shop_keeps_them_for_the_law(person, settings):
+    settings.OSCAR_MLM_ERASURE_KEEPS_CREDIT_NOTES = True
+    issued = CreditNote.objects.get(pk=person.credit_note.pk)
+    before = books()
+    services.erase_person(user=person.zelda.user, erased_by=person.staff, reason="Request")
+    note = CreditNote.objects.get(pk=issued.pk)
+    assert (note.number, note.name, note.address, note.vat_id, note.tax_number) == (
+        issued.number,
+        issued.name,
+        issued.address,
+        issued.vat_id,
+        issued.tax_number,
+    )
+    assert issued.name not in ("", "[erased]")
+    # The credit note is the one record left that names her; the tax details go all the same.
+    assert {table for table, _column, _needle in traces(TRACES)} == {"mlm_commissions_creditnote"}
+    assert not TaxProfile.objects.filter(member=person.zelda).exists()
+    assert books() == before
+
+
+def test_the_erase_page_says_what_happens_to_credit_notes(client, person, settings):
+    client.force_login(person.staff)
+    url = reverse("mlm_dashboard:mlm-member-erase", args=[person.zelda.pk])
+    assert "archive the issued PDFs first" in client.get(url).content.decode()
+    settings.OSCAR_MLM_ERASURE_KEEPS_CREDIT_NOTES = True
+    page = client.get(url).content.decode()
+    assert "Issued credit notes stay as they were" in page
+    assert "archive the issued PDFs first" not in page

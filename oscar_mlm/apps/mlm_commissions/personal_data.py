@@ -1,11 +1,13 @@
 """Erasure in the commissions app: volume records, commission lines and statements stay
 (other members' figures do not change); a guest order's recorded e-mail is pseudonymised,
 the tax details are deleted, credit notes keep number, dates and amounts but no longer
-name the person, and the results of queued commission work no longer name them."""
+name the person (unless ``OSCAR_MLM_ERASURE_KEEPS_CREDIT_NOTES`` keeps them whole for the
+legal retention), and the results of queued commission work no longer name them."""
 
 from django.apps import apps
 from oscar.core.loading import get_model
 
+from oscar_mlm.conf import get_setting
 from oscar_mlm.personal_data import ERASED, scrub_value
 
 VolumeRecord = get_model("mlm_commissions", "VolumeRecord")
@@ -27,6 +29,8 @@ def erase_statements(person):
     if person.member_id is None:
         return
     TaxProfile.objects.filter(member_id=person.member_id).delete()
+    if get_setting("OSCAR_MLM_ERASURE_KEEPS_CREDIT_NOTES"):
+        return  # kept whole: a record the law obliges the company to keep (GDPR art. 17(3)(b))
     # Credit notes are frozen at issue (append-only); the number, period, amounts and VAT
     # stay for the books, the recipient's name, address and tax identifiers go.
     CreditNote._base_manager.filter(member_id=person.member_id).update(

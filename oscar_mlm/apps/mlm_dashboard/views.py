@@ -481,6 +481,11 @@ class MemberEraseView(MemberActionView):
         kwargs["email"] = self.member.user.email
         return kwargs
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["keeps_credit_notes"] = get_setting("OSCAR_MLM_ERASURE_KEEPS_CREDIT_NOTES")
+        return ctx
+
     def perform(self, form):
         services.erase_person(
             user=self.member.user,
