@@ -1,11 +1,14 @@
 import base64
+import datetime as dt
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from oscar_mlm.apps.mlm_commissions import services as commissions
 from oscar_mlm.apps.mlm_network import services
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
+from tests.commissions.helpers import Book
 
 PASSWORD = "secret-pass-123"  # oscar_mlm.test.factories.UserFactory's
 
@@ -64,6 +67,18 @@ def as_(network):
         return api(getattr(network, name).user)
 
     return client
+
+
+@pytest.fixture
+def run_book(company, network):
+    """A plan from October 2025; Dora buys 100.00 from Anna, Ben 40.00 (Anna's level 1)."""
+    commissions.create_plan(valid_from=dt.date(2025, 10, 1), levels=2, rates=["10", "5"],
+                            own_volume_rate="5", minimum_own_volume="0")
+    book = Book(company)
+    book.members.update(anna=network.anna, ben=network.ben, dora=network.dora)
+    book.sale(1, "100.00", buyer="dora", day="2025-10-05")
+    book.sale(2, "40.00", buyer="ben", day="2025-10-06")
+    return book
 
 
 __all__ = ["api", "basic", "services"]

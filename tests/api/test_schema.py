@@ -21,6 +21,11 @@ def test_the_schema_builds_without_warnings_and_validates(tmp_path):
     paths = schema["paths"]
     assert "/api/checkout/" in paths and "/api/basket/add-voucher/" in paths
     assert "/api/mlm/structure/{member}/downline/" in paths
+    assert {"get", "put", "patch"} <= paths["/api/mlm/commissions/tax-details/"].keys()
+    pdf = paths["/api/mlm/commissions/statements/{month}/statement.pdf"]["get"]
+    assert "application/pdf" in pdf["responses"]["200"]["content"]
+    csv = paths["/api/mlm/commissions/statements/{month}/statement.csv"]["get"]
+    assert "text/csv" in csv["responses"]["200"]["content"]
     assert not [p for p in paths if "{format}" in p or p.startswith("/api/products")]
     credit = schema["components"]["schemas"]["CheckoutRequest"]["properties"]["credit"]
     assert credit["type"] == "string"

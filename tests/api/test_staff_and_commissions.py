@@ -9,7 +9,6 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_commissions import services as commissions
 from oscar_mlm.apps.mlm_credit import services as credit
-from tests.commissions.helpers import Book
 
 from .conftest import api
 from .helpers import fund
@@ -136,17 +135,6 @@ def test_balance_and_ledger_pages(as_, network):
     assert client.get("/api/mlm/credit/?currency=XYZ").status_code == 400
     assert client.get("/api/mlm/credit/ledger/?cursor=garbage").status_code == 400
     assert as_("anna").get("/api/mlm/credit/").json()["available"] == "0.00"
-
-
-@pytest.fixture
-def run_book(company, network):
-    commissions.create_plan(valid_from=dt.date(2025, 10, 1), levels=2, rates=["10", "5"],
-                            own_volume_rate="5", minimum_own_volume="0")
-    book = Book(company)
-    book.members.update(anna=network.anna, ben=network.ben, dora=network.dora)
-    book.sale(1, "100.00", buyer="dora", day="2025-10-05")
-    book.sale(2, "40.00", buyer="ben", day="2025-10-06")
-    return book
 
 
 def test_volumes_statements_and_lines_with_reasons(as_, network, run_book):

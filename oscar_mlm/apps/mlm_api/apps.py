@@ -198,12 +198,21 @@ class MlmApiConfig(OscarConfig):
         ]
 
     def commission_urls(self):
-        (volumes, statements, statement, lines) = get_classes(
+        (volumes, statements, statement, lines, csv, pdf, tax) = get_classes(
             "mlm_api.views.commissions",
-            ["VolumeView", "StatementListView", "StatementView", "StatementLineListView"],
+            [
+                "VolumeView",
+                "StatementListView",
+                "StatementView",
+                "StatementLineListView",
+                "StatementCsvView",
+                "StatementPdfView",
+                "TaxDetailsView",
+            ],
         )
         return [
             path("commissions/volumes/", volumes.as_view(), name="mlm-volume-detail"),
+            path("commissions/tax-details/", tax.as_view(), name="mlm-tax-details"),
             path("commissions/statements/", statements.as_view(), name="mlm-statement-list"),
             path(
                 "commissions/statements/<str:month>/",
@@ -214,5 +223,15 @@ class MlmApiConfig(OscarConfig):
                 "commissions/statements/<str:month>/lines/",
                 lines.as_view(),
                 name="mlm-statement-lines",
+            ),
+            path(
+                "commissions/statements/<str:month>/statement.csv",
+                csv.as_view(),
+                name="mlm-statement-csv",
+            ),
+            path(
+                "commissions/statements/<str:month>/statement.pdf",
+                pdf.as_view(),
+                name="mlm-statement-pdf",
             ),
         ]

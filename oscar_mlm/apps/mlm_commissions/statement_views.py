@@ -109,6 +109,19 @@ def pdf_response(statement):
     return response
 
 
+TAX_PROFILE_FIELDS = ("tax_status", "name", "street", "postcode", "city", "country",
+                      "tax_number", "vat_id")
+
+
+def tax_profile_initial(member):
+    """The saved tax details, or what the form starts with (the API's answer too)."""
+    profile = services.tax_profile_of(member)
+    if profile is None:
+        user = member.user
+        return {"name": user.get_full_name() if user else "", "country": "DE"}
+    return {field: getattr(profile, field) for field in TAX_PROFILE_FIELDS}
+
+
 class DistributorMixin(CurrentMemberMixin):
     """The logged-in distributor as ``self.member``; others get a page that explains."""
 
@@ -181,15 +194,7 @@ class TaxProfileView(DistributorMixin, generic.FormView):
     form_class = TaxProfileForm
 
     def get_initial(self):
-        profile = services.tax_profile_of(self.member)
-        if profile is None:
-            user = self.member.user
-            return {"name": user.get_full_name() if user else "", "country": "DE"}
-        return {
-            field: getattr(profile, field)
-            for field in ("tax_status", "name", "street", "postcode", "city", "country",
-                          "tax_number", "vat_id")
-        }
+        return tax_profile_initial(self.member)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -1,5 +1,8 @@
 from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
 from rest_framework import serializers
+
+TaxProfile = get_model("mlm_commissions", "TaxProfile")
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -98,3 +101,33 @@ class StatementLineSerializer(serializers.Serializer):
         from oscar_mlm.apps.mlm_commissions.services import explain_line
 
         return str(explain_line(line))
+
+
+class TaxDetailsSerializer(serializers.Serializer):
+    """A distributor's tax details, as the account area's form has them.
+
+    The fields' own checks (types, lengths, NUL bytes) run here;
+    ``services.save_tax_profile`` checks the rest, as it does for the form.
+    """
+
+    tax_status = serializers.ChoiceField(
+        choices=TaxProfile.STATUS_CHOICES, allow_blank=True,
+        help_text="small_business, standard or reverse_charge; empty until saved.",
+    )
+    name = serializers.CharField(max_length=200, allow_blank=True)
+    street = serializers.CharField(max_length=200, allow_blank=True)
+    postcode = serializers.CharField(max_length=12, allow_blank=True)
+    city = serializers.CharField(max_length=100, allow_blank=True)
+    country = serializers.CharField(max_length=2, allow_blank=True, help_text="ISO 3166-1 code")
+    tax_number = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="",
+        help_text=_("e.g. 21/815/08150"),
+    )
+    vat_id = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="",
+        help_text=_("e.g. DE123456789; needed for the reverse charge."),
+    )
+    saved = serializers.BooleanField(
+        read_only=True, help_text=_("false until the distributor saves tax details.")
+    )
+

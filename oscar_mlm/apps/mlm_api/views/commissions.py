@@ -1,30 +1,43 @@
-"""A distributor's volumes (live), commission statements and their lines with the reasons.
+"""A distributor's volumes (live), commission statements and their lines with the reasons,
+the statement as CSV and PDF, and the tax details its credit note needs.
 
-Reads only, through ``mlm_commissions``' own reads: ``volumes.member_volumes``
+Reads go through ``mlm_commissions``' own reads: ``volumes.member_volumes``
 and ``group_volume`` for the live figures, ``services.statement_for``,
-``lines_for`` and ``explain_line`` for the statements of a run.
+``lines_for`` and ``explain_line`` for the statements of a run. The files are
+the account area's (``statement_csv_response``, ``pdf_response``), byte for
+byte; the tax details are saved by ``services.save_tax_profile``, as the
+account area's form saves them.
 """
 
 from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from oscar.core.loading import get_model
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from oscar_mlm.apps.mlm_commissions import estimates, services, volumes
-from oscar_mlm.apps.mlm_commissions.exceptions import CommissionError
+from oscar_mlm.apps.mlm_commissions.exceptions import CommissionError, InvalidTaxProfile
+from oscar_mlm.apps.mlm_commissions.statement_views import (
+    TAX_PROFILE_FIELDS,
+    pdf_response,
+    statement_csv_response,
+    tax_profile_initial,
+)
 from oscar_mlm.conf import get_setting
 from oscar_mlm.money import shop_currencies
 
-from ..errors import refusals
+from ..errors import field_error, refusals
 from ..pagination import KeysetPagination, OldestFirstPagination
 from ..permissions import IsDistributor
 from ..serializers.commissions import (
     StatementLineSerializer,
     StatementSerializer,
+    TaxDetailsSerializer,
     VolumesSerializer,
 )
 from ..serializers.pages import page_of
@@ -152,3 +165,105 @@ class StatementLineListView(StatementsMixin, MlmAPIView):
         )
         page = self.paginate_queryset(lines)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class FileRenderer(BaseRenderer):
+    """Lets a client ask for the file by its type (``Accept: text/csv``) instead of a 406.
+
+    The file views answer with the account area's ready response; only a
+    refusal (401, 403, 404) is rendered here, as JSON.
+    """
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class CsvRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class PdfRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+# The file is the only answer: no ``?format=`` to choose one.
+FILE_PARAMETERS = [MONTH, OpenApiParameter("format", exclude=True)]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=FILE_PARAMETERS,
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        operation_id="commissions_statements_csv_retrieve",
+    )
+)
+class StatementCsvView(StatementsMixin, MlmAPIView):
+    """Your statement as CSV: its figures, then every line with why it was paid or not
+    (the account area's file)."""
+
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    def get(self, request, *args, **kwargs):
+        return statement_csv_response(self.get_statement())
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=FILE_PARAMETERS,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        operation_id="commissions_statements_pdf_retrieve",
+    )
+)
+class StatementPdfView(StatementsMixin, MlmAPIView):
+    """Your statement as PDF: the credit note once the period is closed and your tax
+    details are saved, else the statement (the account area's file)."""
+
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    def get(self, request, *args, **kwargs):
+        return pdf_response(self.get_statement())
+
+
+class TaxDetailsView(MlmAPIView):
+    """Your tax details for credit notes: tax status, name, address, tax number, VAT id.
+
+    Until they are saved, ``saved`` is false and the fields hold what the
+    account area's form starts with. ``PUT`` saves all fields, ``PATCH`` the
+    ones sent; saving issues the credit notes that waited for them.
+    """
+
+    permission_classes = [IsDistributor]
+    serializer_class = TaxDetailsSerializer
+
+    def details(self):
+        return {
+            **dict.fromkeys(TAX_PROFILE_FIELDS, ""),
+            **tax_profile_initial(self.member),
+            "saved": services.tax_profile_of(self.member) is not None,
+        }
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.details()).data)
+
+    def put(self, request, *args, **kwargs):
+        return self.save(request, partial=False)
+
+    def patch(self, request, *args, **kwargs):
+        return self.save(request, partial=True)
+
+    def save(self, request, partial):
+        serializer = self.get_serializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        fields = {name: value for name, value in self.details().items()
+                  if name in TAX_PROFILE_FIELDS} if partial else {}
+        fields.update(serializer.validated_data)
+        try:
+            services.save_tax_profile(self.member, **fields)
+        except InvalidTaxProfile as exc:
+            raise field_error(str(exc.message),
+                              exc.field if exc.field in serializer.fields else None) from exc
+        return Response(self.get_serializer(self.details()).data)
