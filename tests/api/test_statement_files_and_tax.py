@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 
 from oscar_mlm.apps.mlm_commissions import services as commissions
 from oscar_mlm.test.factories import DistributorFactory
+from tests.statements.conftest import TAX
 from tests.statements.helpers import pdf_text
 
 from .conftest import api
@@ -20,16 +21,6 @@ TaxProfile = get_model("mlm_commissions", "TaxProfile")
 CreditNote = get_model("mlm_commissions", "CreditNote")
 
 URL = "/api/mlm/commissions/tax-details/"
-TAX = {
-    "tax_status": "small_business",
-    "name": "Anna Anders",
-    "street": "Hauptstraße 1",
-    "postcode": "10115",
-    "city": "Berlin",
-    "country": "DE",
-    "tax_number": "21/815/08150",
-    "vat_id": "",
-}
 
 
 @pytest.fixture
@@ -76,7 +67,7 @@ def test_put_saves_and_patch_changes_only_what_is_sent(as_, network):
     assert response.status_code == 200, response.content
     profile = TaxProfile.objects.get(member=network.anna)
     assert (profile.postcode, profile.city, profile.name, profile.tax_number) == (
-        "20095", "Hamburg", "Anna Anders", "21/815/08150")
+        "20095", "Hamburg", TAX["name"], TAX["tax_number"])
     # Otto's details are his own: nothing of Anna's.
     assert as_("otto").get(URL).json()["saved"] is False
 
