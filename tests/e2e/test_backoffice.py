@@ -18,11 +18,11 @@ from oscar_mlm.test.factories import CustomerFactory, DistributorFactory
 from tests.backoffice.conftest import place_order
 
 from .screens import SCREENSHOTS
+from .steps import log_in
 
 CustomerNote = get_model("mlm_backoffice", "CustomerNote")
 FollowUp = get_model("mlm_backoffice", "FollowUp")
 
-PASSWORD = "secret-pass-123"  # the factories' password
 VIEWPORT = {"width": 1280, "height": 1000}
 
 
@@ -51,14 +51,6 @@ def net(transactional_db, company, settings):
     person(CustomerFactory, anna, "Felix", "Fuchs")
     person(DistributorFactory, company, "Zoe", "Zander", handle="zoe")
     return {"anna": anna, "ben": ben, "carla": carla, "emil": emil, "dora": dora}
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login-username").fill(email)
-    page.locator("#id_login-password").fill(PASSWORD)
-    page.locator("#login_form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from tests.statements.conftest import TAX
 from tests.statements.helpers import clear_commissions, pdf_text, worker
 
 from .screens import SCREENSHOTS
+from .steps import log_in
 
-PASSWORD = "secret-pass-123"
 Permission = get_model("auth", "Permission")
 Period = get_model("mlm_commissions", "CommissionPeriod")
 
@@ -57,14 +57,6 @@ def example(transactional_db, settings):
         content_type__app_label="mlm_commissions"))
     yield book
     clear_commissions()
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login-username").fill(email)
-    page.locator("#id_login-password").fill(PASSWORD)
-    page.locator("#login_form button[type=submit]").click()
-    expect(page.locator("body")).not_to_contain_text("Oops! We found some errors")
 
 
 def carry_out_queued_work(page):

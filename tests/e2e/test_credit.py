@@ -12,7 +12,7 @@ from oscar_mlm.apps.mlm_credit import services
 from oscar_mlm.test.factories import UserFactory
 
 from .screens import SCREENSHOTS
-from .shopping import PASSWORD, buy_up_to_payment, customer_with_credit, log_in
+from .steps import buy_up_to_payment, customer_with_credit, log_in
 
 Order = get_model("order", "Order")
 
@@ -44,11 +44,7 @@ def test_staff_sets_a_products_credit_from_oscars_product_page(page, transaction
     UserFactory(email="staff@example.com", is_staff=True, is_superuser=True)
     product = oscar_factories.create_product(title="Honey", price=D("8.00"), num_in_stock=5)
 
-    page.goto("/accounts/login/")
-    page.locator("#id_login-username").fill("staff@example.com")
-    page.locator("#id_login-password").fill(PASSWORD)
-    page.locator("#login_form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))  # staff land in the dashboard
+    log_in(page, "staff@example.com")  # staff land in the dashboard
 
     product_page = f"/dashboard/catalogue/products/{product.pk}/"
     page.goto(product_page)

@@ -3,8 +3,6 @@ permissions through the group of ``mlm_staff_group`` (not a superuser): reassign
 from the member page, erase a member's personal data, open the growth report. Screenshots
 for docs/dashboard.rst and docs/privacy.rst."""
 
-import re
-
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -14,6 +12,7 @@ from playwright.sync_api import expect
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
 
 from .screens import SCREENSHOTS
+from .steps import log_in
 
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
@@ -21,7 +20,6 @@ Erasure = get_model("mlm_network", "Erasure")
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "secret-pass-123"  # the factories' password
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -50,14 +48,6 @@ def page(browser, live_url):
     context = browser.new_context(viewport=VIEWPORT, base_url=live_url)
     yield context.new_page()
     context.close()
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login-username").fill(email)
-    page.locator("#id_login-password").fill(PASSWORD)
-    page.locator("#login_form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_staff_reassign_then_erase_a_member(page, people):

@@ -18,11 +18,11 @@ from oscar_mlm.apps.mlm_vouchers import services as vouchers
 from oscar_mlm.test.factories import CustomerFactory, DistributorFactory, UserFactory
 
 from .screens import SCREENSHOTS
+from .steps import log_in
 
 CreditEntry = get_model("mlm_credit", "CreditEntry")
 VoucherProgram = get_model("mlm_vouchers", "VoucherProgram")
 
-PASSWORD = "secret-pass-123"  # the factories' password
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -63,14 +63,6 @@ def new_page(browser, live_url):
     yield make
     for context in contexts:
         context.close()
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login-username").fill(email)
-    page.locator("#id_login-password").fill(PASSWORD)
-    page.locator("#login_form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_staff_adjust_credit_in_a_shop_currency_with_a_long_reason(new_page, people, settings):

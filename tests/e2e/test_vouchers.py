@@ -16,6 +16,8 @@ from playwright.sync_api import expect
 from oscar_mlm.apps.mlm_vouchers import services
 from oscar_mlm.test.factories import DistributorFactory
 
+from .steps import log_in
+
 Member = get_model("mlm_network", "Member")
 SponsorChange = get_model("mlm_network", "SponsorChange")
 Order = get_model("order", "Order")
@@ -78,14 +80,6 @@ def new_page(browser, live_url):
         context.close()
 
 
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("#id_login-username").fill(email)
-    page.locator("#id_login-password").fill(PASSWORD)
-    page.locator("#login_form button[name=login_submit]").click()
-    expect(page.locator("#logout_link")).to_be_attached()
-
-
 def test_code_redeemed_at_checkout_moves_the_buyer_to_the_issuer(
     new_page, settings, program, anna, ben, catalogue
 ):
@@ -93,7 +87,7 @@ def test_code_redeemed_at_checkout_moves_the_buyer_to_the_issuer(
 
     # Partner Anna logs in and generates a code.
     distributor = new_page()
-    log_in(distributor, "anna@example.com")
+    log_in(distributor, "anna@example.com", PASSWORD)
     distributor.goto("/accounts/vouchers/")
     distributor.locator("#mlm-voucher-generate button[type=submit]").click()
     expect(distributor.locator("#mlm-voucher-table code.mlm-code")).to_have_count(1)
