@@ -33,9 +33,11 @@ from oscar.core.loading import get_model
 from oscar_mlm.money import quantize
 
 from .. import ownership
+from ..runs import bounds
 
 VolumeRecord = get_model("mlm_commissions", "VolumeRecord")
 VolumeRule = get_model("mlm_commissions", "VolumeRule")
+CommissionPeriod = get_model("mlm_commissions", "CommissionPeriod")
 Member = get_model("mlm_network", "Member")
 Line = get_model("order", "Line")
 Product = get_model("catalogue", "Product")
@@ -73,6 +75,7 @@ def _record_in_python(order, placement):
     owner_id, owned_by = _owner(order, buyer, placement)
     storefront = getattr(placement, "storefront", None)
     rules = _rules(lines)
+    booked = booked_at(order.date_placed)
     records = []
     for line_id, quantity, value, *lineage in lines:
         rule_type, points = ownership.effective_rule(
@@ -101,7 +104,7 @@ def _record_in_python(order, placement):
                 volume=volume,
                 commissionable=commissionable,
                 currency=order.currency,
-                booked=order.date_placed,
+                booked=booked,
                 placed=order.date_placed,
                 guest_email=buyer["guest_email"],
                 idempotency_key=ownership.sale_key(line_id),
@@ -133,7 +136,8 @@ def _insert_records(order, placement):
             ownership.NOT_MEMBER,
         ]
     created = timezone.now()
-    placed = connection.ops.adapt_datetimefield_value(order.date_placed)
+    booked = booked_at(order.date_placed)
+    adapt = connection.ops.adapt_datetimefield_value
     params = [
         VolumeRecord.SALE,
         storefront_id,
@@ -141,11 +145,11 @@ def _insert_records(order, placement):
         ownership.POINTS,
         ownership.NONE,
         order.currency,
-        placed,
-        placed,
+        adapt(booked),
+        adapt(order.date_placed),
         guest_email,
         ownership.sale_key(""),
-        connection.ops.adapt_datetimefield_value(created),
+        adapt(created),
         *buyer_params,
         *owner_params,
         order.user_id,
@@ -161,7 +165,7 @@ def _insert_records(order, placement):
             order=order,
             storefront_id=storefront_id,
             currency=order.currency,
-            booked=order.date_placed,
+            booked=booked,
             placed=order.date_placed,
             guest_email=guest_email,
             idempotency_key=ownership.sale_key(row[1]),
@@ -173,6 +177,29 @@ def _insert_records(order, placement):
         record._state.adding, record._state.db = False, connection.alias
         records.append(record)
     return records
+
+
+def booked_at(placed):
+    """When a sale placed at ``placed`` counts for commissions (its record's ``booked``).
+
+    Its placement, unless that falls into a period closed before the sale was
+    recorded (a backdated import, a placement that straddled the close): then
+    the end of that period, and of any closed period right after it, so that
+    the next open period counts it instead of nobody (docs/commissions.rst).
+    """
+    zone = timezone.get_default_timezone()
+    day = timezone.localdate(placed, zone)
+    # A period closes only after it has ended: an order placed today is in no
+    # closed period, so the shop's own placements need no query here.
+    if day >= timezone.localdate(timezone=zone):
+        return placed
+    booked = placed
+    periods = CommissionPeriod.objects.filter(status=CommissionPeriod.CLOSED, end__gt=day)
+    for period in periods.order_by("start"):
+        start, end = bounds(period)
+        if start <= booked < end:
+            booked = end
+    return booked
 
 
 def _execute(sql, params):
