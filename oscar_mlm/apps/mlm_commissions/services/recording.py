@@ -183,9 +183,9 @@ def booked_at(placed):
     """When a sale placed at ``placed`` counts for commissions (its record's ``booked``).
 
     Its placement, unless that falls into a period closed before the sale was
-    recorded (a backdated import, a placement that straddled the close): then
-    the end of that period, and of any closed period right after it, so that
-    the next open period counts it instead of nobody (docs/commissions.rst).
+    recorded (a backdated import): then the end of that period, and of any
+    closed period right after it, so that the next open period counts it
+    instead of nobody (docs/commissions.rst).
     """
     zone = timezone.get_default_timezone()
     day = timezone.localdate(placed, zone)
