@@ -171,7 +171,7 @@ class NetworkOverviewView(MemberRequiredMixin, generic.TemplateView):
         page = Paginator(first_line, get_setting("OSCAR_MLM_MEMBERS_PER_PAGE")).get_page(
             self.request.GET.get("page")
         )
-        counts = tree.level_counts(member) if member.is_distributor else []
+        counts = tree.level_counts(member, via_sponsors=True) if member.is_distributor else []
         ctx.update(
             {
                 "active_tab": "network",

@@ -89,7 +89,7 @@ class StructureView(StructureMixin, MlmAPIView):
 
     def get(self, request, *args, **kwargs):
         target = self.get_target()
-        levels = tree.level_counts(target)
+        levels = tree.level_counts(target, via_sponsors=True)
         sponsor = target.parent if target.parent_id else None
         data = {
             "member": target,
@@ -213,6 +213,6 @@ class LevelsView(StructureMixin, MlmAPIView):
     serializer_class = LevelCountSerializer
 
     def get(self, request, *args, **kwargs):
-        levels = tree.level_counts(self.get_target())
+        levels = tree.level_counts(self.get_target(), via_sponsors=True)
         data = [{"level": level, "count": count} for level, count in levels]
         return Response(self.get_serializer(data, many=True).data)
