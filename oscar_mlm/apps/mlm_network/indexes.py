@@ -32,15 +32,19 @@ def create_upper_index(schema_editor, model, field_name, name):
         return  # a custom user model without that field
     quote = schema_editor.connection.ops.quote_name
     with schema_editor.connection.cursor() as cursor:
-        # A CONCURRENTLY build that failed leaves an invalid index behind: build it again.
-        cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [name])
-        row = cursor.fetchone()
-        if row and not row[0]:
-            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(name)}")
-        cursor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(name)} "
-            f"ON {quote(model._meta.db_table)} (UPPER({quote(column)}::text))"
+        _build_concurrently(
+            cursor, quote, name, f"{quote(model._meta.db_table)} (UPPER({quote(column)}::text))"
         )
+
+
+def _build_concurrently(cursor, quote, name, target):
+    """``CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON target``."""
+    # A CONCURRENTLY build that failed leaves an invalid index behind: build it again.
+    cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [name])
+    row = cursor.fetchone()
+    if row and not row[0]:
+        cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(name)}")
+    cursor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(name)} ON {target}")
 
 
 def name_search_expression(quote, first, last, alias=""):
@@ -69,14 +73,12 @@ def create_name_trigram_index(schema_editor, model, name):
         except DatabaseError as exc:
             logger.warning("pg_trgm not available (%s): the name search goes without %s", exc, name)
             return
-        cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(%s)", [name])
-        row = cursor.fetchone()
-        if row and not row[0]:
-            cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(name)}")
-        cursor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(name)} "
-            f"ON {quote(model._meta.db_table)} "
-            f"USING gin ({name_search_expression(quote, first, last)} gin_trgm_ops)"
+        _build_concurrently(
+            cursor,
+            quote,
+            name,
+            f"{quote(model._meta.db_table)}"
+            f" USING gin ({name_search_expression(quote, first, last)} gin_trgm_ops)",
         )
 
 
