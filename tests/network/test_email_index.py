@@ -38,21 +38,26 @@ def test_the_order_table_has_an_upper_guest_email_index():
     assert "upper((guest_email)::text)" in definition
 
 
-def test_email_iexact_uses_the_index_on_a_large_user_table():
-    ids = bulk.reserve_ids(User, 20_000)
-    bulk.insert(
-        User,
-        len(ids),
-        {
-            "id": ids,
-            "password": "!",
-            "username": [f"u{pk}" for pk in ids],
-            "email": [f"person{pk}@example.com" for pk in ids],
-        },
+def many_users(count=20_000, **columns):
+    """``count`` users written in bulk and analysed; ``columns``: ``{name: f(index, pk)}``."""
+    ids = bulk.reserve_ids(User, count)
+    values = {
+        "id": ids,
+        "password": "!",
+        "username": [f"u{pk}" for pk in ids],
+        "email": [f"person{pk}@example.com" for pk in ids],
+    }
+    values.update(
+        {name: [value(i, pk) for i, pk in enumerate(ids)] for name, value in columns.items()}
     )
+    bulk.insert(User, len(ids), values)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {User._meta.db_table}")
+    return ids
 
+
+def test_email_iexact_uses_the_index_on_a_large_user_table():
+    ids = many_users()
     lookup = User._default_manager.filter(email__iexact=f"PERSON{ids[7]}@example.com")
     plan = plan_of(lookup)
     assert "mlm_user_email_upper" in plan, plan
@@ -65,21 +70,11 @@ def test_the_user_table_has_a_trigram_index_on_the_full_name():
 
     definition = indexes_of(User._meta.db_table)["mlm_user_name_trgm"]
     assert "gin_trgm_ops" in definition and "lower(" in definition
-    ids = bulk.reserve_ids(User, 20_000)
-    bulk.insert(
-        User,
-        len(ids),
-        {
-            "id": ids,
-            "password": "!",
-            "username": [f"u{pk}" for pk in ids],
-            "email": [f"person{pk}@example.com" for pk in ids],
-            "first_name": ["Zelda" if pk == ids[7] else f"Name{pk}" for pk in ids],
-            "last_name": ["Quornfield"] * len(ids),
-        },
+    ids = many_users(
+        first_name=lambda i, pk: "Zelda" if i == 7 else f"Name{pk}",
+        last_name=lambda i, pk: "Quornfield",
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {User._meta.db_table}")
         name = name_search_expression(connection.ops.quote_name, "first_name", "last_name")
         sql = f"SELECT id FROM {User._meta.db_table} WHERE {name} LIKE %s"
         # The index serves the search's expression (at 20 000 users the planner may still
